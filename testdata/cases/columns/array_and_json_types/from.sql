@@ -1,0 +1,1 @@
+CREATE TABLE public.metrics (id int PRIMARY KEY);

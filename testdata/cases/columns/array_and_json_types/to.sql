@@ -1,0 +1,1 @@
+CREATE TABLE public.metrics (id int PRIMARY KEY, samples double precision[] NOT NULL DEFAULT '{}', meta jsonb DEFAULT '{"v": 1}'::jsonb, window_len interval hour to minute, at timestamp(3) without time zone, dims int[][]);

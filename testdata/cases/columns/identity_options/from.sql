@@ -1,0 +1,1 @@
+CREATE TABLE public.tokens (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, value text);

@@ -1,0 +1,2 @@
+CREATE TABLE public.events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz);
+ALTER TABLE public.events ALTER COLUMN kind SET STATISTICS 1000;

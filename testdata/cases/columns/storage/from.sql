@@ -1,0 +1,1 @@
+CREATE TABLE public.blobs (id int PRIMARY KEY, data bytea, doc text);

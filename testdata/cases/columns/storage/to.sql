@@ -1,0 +1,3 @@
+CREATE TABLE public.blobs (id int PRIMARY KEY, data bytea, doc text);
+ALTER TABLE public.blobs ALTER COLUMN data SET STORAGE EXTERNAL;
+ALTER TABLE public.blobs ALTER COLUMN doc SET STORAGE MAIN;

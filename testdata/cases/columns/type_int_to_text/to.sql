@@ -1,0 +1,1 @@
+CREATE TABLE public.tickets (id int PRIMARY KEY, external_ref text);

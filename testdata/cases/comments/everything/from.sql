@@ -1,0 +1,12 @@
+CREATE SCHEMA app;
+CREATE TYPE app.status AS ENUM ('on', 'off');
+CREATE DOMAIN app.pos AS int CONSTRAINT pos_check CHECK (VALUE > 0);
+CREATE SEQUENCE app.seq;
+CREATE TABLE app.things (id int CONSTRAINT things_pkey PRIMARY KEY, status app.status, qty app.pos, CONSTRAINT things_qty_check CHECK (qty < 1000));
+CREATE INDEX things_status_idx ON app.things (status);
+CREATE VIEW app.things_v AS SELECT id, status FROM app.things;
+CREATE MATERIALIZED VIEW app.things_mv AS SELECT status, count(*) AS n FROM app.things GROUP BY status;
+CREATE FUNCTION app.f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER things_trg BEFORE INSERT ON app.things FOR EACH ROW EXECUTE FUNCTION app.f();
+ALTER TABLE app.things ENABLE ROW LEVEL SECURITY;
+CREATE POLICY things_pol ON app.things USING (true);

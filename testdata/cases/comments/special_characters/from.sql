@@ -1,0 +1,2 @@
+CREATE TABLE public.t (id int PRIMARY KEY, a text);
+COMMENT ON TABLE public.t IS 'plain';

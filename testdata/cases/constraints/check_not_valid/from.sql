@@ -1,0 +1,1 @@
+CREATE TABLE public.shipments (id int PRIMARY KEY, weight_g int);

@@ -1,0 +1,2 @@
+CREATE EXTENSION btree_gist;
+CREATE TABLE public.bookings (id int PRIMARY KEY, room_id int NOT NULL, during tstzrange NOT NULL);

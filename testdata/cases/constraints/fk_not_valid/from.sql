@@ -1,0 +1,2 @@
+CREATE TABLE public.warehouses (id int PRIMARY KEY);
+CREATE TABLE public.stock (id int PRIMARY KEY, warehouse_id int);

@@ -1,0 +1,1 @@
+CREATE TABLE public.tags (name text NOT NULL, color text);

@@ -1,0 +1,1 @@
+CREATE TABLE public.raw_imports (id bigint NOT NULL, line text);

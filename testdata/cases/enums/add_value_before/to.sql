@@ -1,0 +1,2 @@
+CREATE TYPE public.priority AS ENUM ('low', 'medium', 'high');
+CREATE TABLE public.tasks (id int PRIMARY KEY, prio public.priority NOT NULL DEFAULT 'low');

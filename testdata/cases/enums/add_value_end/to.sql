@@ -1,0 +1,2 @@
+CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE public.diary (id int PRIMARY KEY, mood public.mood);

@@ -1,0 +1,1 @@
+CREATE TABLE public.tickets (id int PRIMARY KEY, title text NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TYPE public.size AS ENUM ('s', 'm', 'l');

@@ -1,0 +1,2 @@
+CREATE SCHEMA shop;
+CREATE TABLE shop.products (id int PRIMARY KEY);

@@ -1,0 +1,2 @@
+CREATE EXTENSION citext;
+CREATE TABLE public.accounts (id bigint PRIMARY KEY, email citext NOT NULL);

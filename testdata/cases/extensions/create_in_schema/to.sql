@@ -1,0 +1,2 @@
+CREATE SCHEMA ext;
+CREATE EXTENSION btree_gist SCHEMA ext;

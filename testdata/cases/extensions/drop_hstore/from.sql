@@ -1,0 +1,2 @@
+CREATE EXTENSION hstore;
+CREATE TABLE public.events (id bigint PRIMARY KEY, attrs hstore);

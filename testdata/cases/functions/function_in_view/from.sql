@@ -1,0 +1,3 @@
+CREATE TABLE public.people (id int PRIMARY KEY, name text);
+CREATE FUNCTION public.display_name(n text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(n, 'anonymous') $$;
+CREATE VIEW public.people_v AS SELECT id, public.display_name(name) AS display FROM public.people;

@@ -1,0 +1,8 @@
+CREATE FUNCTION public.grade(score int) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  IF score >= 90 THEN RETURN 'distinction';
+  ELSIF score >= 50 THEN RETURN 'pass';
+  END IF;
+  RETURN 'fail';
+END;
+$$;

@@ -1,0 +1,1 @@
+CREATE TABLE public.stock (sku text PRIMARY KEY, qty int NOT NULL);

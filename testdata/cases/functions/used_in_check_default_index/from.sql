@@ -1,0 +1,5 @@
+CREATE FUNCTION public.normalize_email(e text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(e) $$;
+CREATE FUNCTION public.is_valid_email(e text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT e LIKE '%@%' $$;
+CREATE FUNCTION public.new_code() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT md5(random()::text) $$;
+CREATE TABLE public.members (id int PRIMARY KEY, email text NOT NULL CHECK (public.is_valid_email(email)), code text DEFAULT public.new_code());
+CREATE UNIQUE INDEX members_email_norm ON public.members (public.normalize_email(email));

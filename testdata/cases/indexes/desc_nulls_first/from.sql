@@ -1,0 +1,2 @@
+CREATE TABLE public.scores (id int PRIMARY KEY, player text NOT NULL, score int, at timestamptz);
+CREATE INDEX scores_rank_idx ON public.scores (score);

@@ -1,0 +1,1 @@
+CREATE TABLE public.files (id int PRIMARY KEY, path text NOT NULL, ext varchar(10));

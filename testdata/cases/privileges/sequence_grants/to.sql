@@ -1,0 +1,6 @@
+DO $$ BEGIN CREATE ROLE pgshift_case_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE pgshift_case_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE pgshift_case_admin; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE SEQUENCE public.ids;
+GRANT USAGE, SELECT ON SEQUENCE public.ids TO pgshift_case_writer;
+GRANT SELECT ON SEQUENCE public.ids TO pgshift_case_reader;

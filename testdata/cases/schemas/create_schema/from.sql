@@ -1,0 +1,1 @@
+CREATE TABLE public.settings (key text PRIMARY KEY, value text);

@@ -1,0 +1,2 @@
+CREATE SEQUENCE public.things_id_seq;
+CREATE TABLE public.things (id bigint NOT NULL DEFAULT nextval('public.things_id_seq') PRIMARY KEY);

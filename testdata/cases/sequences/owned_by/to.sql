@@ -1,0 +1,3 @@
+CREATE SEQUENCE public.things_id_seq;
+CREATE TABLE public.things (id bigint NOT NULL DEFAULT nextval('public.things_id_seq') PRIMARY KEY);
+ALTER SEQUENCE public.things_id_seq OWNED BY public.things.id;

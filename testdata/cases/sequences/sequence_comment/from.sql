@@ -1,0 +1,2 @@
+CREATE SCHEMA counters;
+CREATE SEQUENCE counters.receipt_seq;

@@ -1,0 +1,1 @@
+CREATE TABLE public.comments (body text NOT NULL);

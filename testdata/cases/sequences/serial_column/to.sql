@@ -1,0 +1,1 @@
+CREATE TABLE public.comments (id serial PRIMARY KEY, body text NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE public.vehicles (id bigint PRIMARY KEY, make text NOT NULL, year int);

@@ -1,0 +1,2 @@
+CREATE TYPE public.pair AS (a int, b int);
+COMMENT ON TYPE public.pair IS 'two ints';

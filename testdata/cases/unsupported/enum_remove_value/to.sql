@@ -1,0 +1,2 @@
+CREATE TYPE public.plan AS ENUM ('free', 'basic', 'pro');
+CREATE TABLE public.subscriptions (id int PRIMARY KEY, plan public.plan NOT NULL DEFAULT 'free');
