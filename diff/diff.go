@@ -1,8 +1,17 @@
 // Package diff compares two schema models and returns typed changes. It
-// knows nothing of SQL text or files.
+// knows nothing of SQL text or files: the planner turns changes into SQL.
+//
+// Every change has an Inverse, the change that undoes it; the planner writes
+// a step's down SQL from its change's inverse, so up and down cannot drift
+// apart.
 package diff
 
-import "github.com/pgshift/pgshift/schema"
+import (
+	"reflect"
+	"slices"
+
+	"github.com/pgshift/pgshift/schema"
+)
 
 // Change is one typed difference between two models.
 type Change interface {
@@ -10,8 +19,371 @@ type Change interface {
 	Inverse() Change
 }
 
-// Compare returns the changes that take from to to, in no particular order
-// (the planner orders them).
+// Compare returns the changes that take a database in state from to state
+// to. The order is deterministic but not an execution order: the planner
+// orders changes by dependency. Owners are not compared (a scratch database
+// is owned by whoever loads it).
 func Compare(from, to *schema.Schema) []Change {
-	return nil // TODO(core): implemented in diff.go
+	c := &comparer{from: from, to: to}
+	c.namespaces()
+	c.extensions()
+	c.types()
+	c.sequences()
+	c.functions()
+	c.tables()
+	c.views()
+	return c.out
+}
+
+type comparer struct {
+	from, to *schema.Schema
+	out      []Change
+}
+
+func (c *comparer) add(ch ...Change) { c.out = append(c.out, ch...) }
+
+// pairs walks the union of two maps' keys in sorted order and calls fn with
+// the value on each side (the zero value where absent).
+func pairs[V any](from, to map[string]V, fn func(key string, a, b V, inA, inB bool)) {
+	keys := schema.SortedKeys(from)
+	for _, k := range schema.SortedKeys(to) {
+		if _, ok := from[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		a, inA := from[k]
+		b, inB := to[k]
+		fn(k, a, b, inA, inB)
+	}
+}
+
+func (c *comparer) comment(id, from, to string) {
+	if from != to {
+		c.add(&SetComment{ID: id, From: from, To: to})
+	}
+}
+
+func (c *comparer) acl(id string, from, to []string) {
+	if !slices.Equal(from, to) {
+		c.add(&SetPrivileges{ID: id, From: from, To: to})
+	}
+}
+
+func (c *comparer) namespaces() {
+	pairs(c.from.Namespaces, c.to.Namespaces, func(k string, a, b *schema.Namespace, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateSchema{Schema: b})
+		case !inB:
+			c.add(&DropSchema{Schema: a})
+		default:
+			id := schema.ID(schema.KindSchema, k)
+			c.comment(id, a.Comment, b.Comment)
+			c.acl(id, a.ACL, b.ACL)
+		}
+	})
+}
+
+func (c *comparer) extensions() {
+	pairs(c.from.Extensions, c.to.Extensions, func(k string, a, b *schema.Extension, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateExtension{Extension: b})
+		case !inB:
+			c.add(&DropExtension{Extension: a})
+		case a.Schema != b.Schema || a.Version != b.Version:
+			c.add(&AlterExtension{From: a, To: b})
+		}
+	})
+}
+
+func (c *comparer) types() {
+	pairs(c.from.Types, c.to.Types, func(k string, a, b *schema.Type, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateType{Type: b})
+		case !inB:
+			c.add(&DropType{Type: a})
+		default:
+			if !sameTypeBody(a, b) {
+				c.add(&AlterType{From: a, To: b})
+			}
+			id := schema.ID(schema.KindType, k)
+			c.comment(id, a.Comment, b.Comment)
+			c.acl(id, a.ACL, b.ACL)
+		}
+	})
+}
+
+// sameTypeBody reports whether two types are equal apart from comment, ACL,
+// owner and dependencies.
+func sameTypeBody(a, b *schema.Type) bool {
+	x, y := *a, *b
+	x.Comment, y.Comment, x.ACL, y.ACL, x.Owner, y.Owner, x.Deps, y.Deps = "", "", nil, nil, "", "", nil, nil
+	return reflect.DeepEqual(x, y)
+}
+
+func (c *comparer) sequences() {
+	pairs(c.from.Sequences, c.to.Sequences, func(k string, a, b *schema.Sequence, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateSequence{Sequence: b})
+		case !inB:
+			c.add(&DropSequence{Sequence: a})
+		default:
+			if !SameSequenceOptions(a, b) || a.OwnedBy != b.OwnedBy || a.Unlogged != b.Unlogged {
+				c.add(&AlterSequence{From: a, To: b})
+			}
+			id := schema.ID(schema.KindSequence, k)
+			c.comment(id, a.Comment, b.Comment)
+			c.acl(id, a.ACL, b.ACL)
+		}
+	})
+}
+
+// SameSequenceOptions reports whether two sequences have the same data type,
+// start, increment, bounds, cache and cycle option.
+func SameSequenceOptions(a, b *schema.Sequence) bool {
+	return a.DataType == b.DataType && a.Start == b.Start && a.Increment == b.Increment &&
+		a.Min == b.Min && a.Max == b.Max && a.Cache == b.Cache && a.Cycle == b.Cycle
+}
+
+func (c *comparer) functions() {
+	pairs(c.from.Functions, c.to.Functions, func(k string, a, b *schema.Function, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateFunction{Function: b})
+		case !inB:
+			c.add(&DropFunction{Function: a})
+		default:
+			if a.Definition != b.Definition || a.Kind != b.Kind || a.Result != b.Result {
+				c.add(&ReplaceFunction{From: a, To: b})
+			}
+			id := schema.ID(schema.KindFunction, k)
+			c.comment(id, a.Comment, b.Comment)
+			c.acl(id, a.ACL, b.ACL)
+		}
+	})
+}
+
+func (c *comparer) views() {
+	pairs(c.from.Views, c.to.Views, func(k string, a, b *schema.View, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateView{View: b})
+		case !inB:
+			c.add(&DropView{View: a})
+		default:
+			id := schema.ID(schema.KindView, k)
+			if a.Materialized != b.Materialized || a.Definition != b.Definition ||
+				!reflect.DeepEqual(viewColumnShapes(a), viewColumnShapes(b)) ||
+				!slices.Equal(a.Options, b.Options) || a.WithData != b.WithData {
+				c.add(&ReplaceView{From: a, To: b})
+				// The view is rebuilt with its comments, grants, indexes and
+				// triggers only when it is dropped; the planner decides.
+			}
+			c.comment(id, a.Comment, b.Comment)
+			c.acl(id, a.ACL, b.ACL)
+			for _, col := range b.Columns {
+				var old string
+				for _, oc := range a.Columns {
+					if oc.Name == col.Name {
+						old = oc.Comment
+					}
+				}
+				c.comment(schema.ID(schema.KindColumn, k+"."+schema.QuoteIdent(col.Name)), old, col.Comment)
+			}
+			c.indexes(a.Key(), a.Indexes, b.Indexes)
+			c.triggers(a.Key(), a.Triggers, b.Triggers)
+		}
+	})
+}
+
+func viewColumnShapes(v *schema.View) [][3]string {
+	out := make([][3]string, len(v.Columns))
+	for i, c := range v.Columns {
+		out[i] = [3]string{c.Name, c.Type, c.Default}
+	}
+	return out
+}
+
+func (c *comparer) tables() {
+	pairs(c.from.Tables, c.to.Tables, func(k string, a, b *schema.Table, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateTable{Table: b})
+			for _, con := range b.Constraints {
+				if con.Type == schema.ConstraintForeignKey {
+					c.add(&AddConstraint{Table: b, Constraint: con})
+				}
+			}
+		case !inB:
+			for _, con := range a.Constraints {
+				if con.Type == schema.ConstraintForeignKey {
+					c.add(&DropConstraint{Table: a, Constraint: con})
+				}
+			}
+			c.add(&DropTable{Table: a})
+		default:
+			c.alterTable(k, a, b)
+		}
+	})
+}
+
+func (c *comparer) alterTable(k string, a, b *schema.Table) {
+	if a.Kind != b.Kind || a.PartitionKey != b.PartitionKey {
+		c.add(&Unsupported{ID: schema.ID(schema.KindTable, k), Reason: "changing how a table is partitioned (" +
+			describePartitioning(a) + " to " + describePartitioning(b) + ") needs a manual migration"})
+		return
+	}
+	if a.Unlogged != b.Unlogged || !slices.Equal(a.Options, b.Options) || a.RLSEnabled != b.RLSEnabled ||
+		a.RLSForced != b.RLSForced || a.ReplicaIdentity != b.ReplicaIdentity ||
+		a.ReplicaIdentityIndex != b.ReplicaIdentityIndex || a.PartitionOf != b.PartitionOf ||
+		a.PartitionBound != b.PartitionBound || !slices.Equal(a.Inherits, b.Inherits) {
+		c.add(&AlterTable{From: a, To: b})
+	}
+	id := schema.ID(schema.KindTable, k)
+	c.comment(id, a.Comment, b.Comment)
+	c.acl(id, a.ACL, b.ACL)
+
+	for _, bc := range b.Columns {
+		ac := a.Column(bc.Name)
+		if ac == nil {
+			c.add(&AddColumn{Table: b, Column: bc})
+			continue
+		}
+		if !SameColumnBody(ac, bc) {
+			c.add(&AlterColumn{Table: b, From: ac, To: bc})
+		}
+		cid := schema.ID(schema.KindColumn, k+"."+schema.QuoteIdent(bc.Name))
+		c.comment(cid, ac.Comment, bc.Comment)
+		c.acl(cid, ac.ACL, bc.ACL)
+	}
+	for _, ac := range a.Columns {
+		if b.Column(ac.Name) == nil {
+			c.add(&DropColumn{Table: a, Column: ac})
+		}
+	}
+
+	for _, bc := range b.Constraints {
+		ac := a.Constraint(bc.Name)
+		switch {
+		case ac == nil:
+			c.add(&AddConstraint{Table: b, Constraint: bc})
+		case ac.Definition != bc.Definition || ac.Type != bc.Type:
+			if ac.Type == bc.Type && NotValidOnly(ac, bc) {
+				c.add(&ValidateConstraint{Table: b, Constraint: bc})
+				break
+			}
+			c.add(&DropConstraint{Table: a, Constraint: ac}, &AddConstraint{Table: b, Constraint: bc})
+		default:
+			cid := schema.ID(schema.KindConstraint, k+"."+schema.QuoteIdent(bc.Name))
+			c.comment(cid, ac.Comment, bc.Comment)
+			if ac.Index != "" && ac.IndexComment != bc.IndexComment {
+				c.add(&SetComment{ID: schema.ID(schema.KindIndex, ac.Index), From: ac.IndexComment, To: bc.IndexComment})
+			}
+		}
+	}
+	for _, ac := range a.Constraints {
+		if b.Constraint(ac.Name) == nil {
+			c.add(&DropConstraint{Table: a, Constraint: ac})
+		}
+	}
+	c.indexes(k, a.Indexes, b.Indexes)
+	c.triggers(k, a.Triggers, b.Triggers)
+	c.policies(a, b)
+}
+
+func describePartitioning(t *schema.Table) string {
+	if t.Kind == schema.TablePartitioned {
+		return "PARTITION BY " + t.PartitionKey
+	}
+	return "not partitioned"
+}
+
+// NotValidOnly reports whether b is a with " NOT VALID" removed: the
+// constraint only needs VALIDATE CONSTRAINT.
+func NotValidOnly(a, b *schema.Constraint) bool {
+	return !a.Validated && b.Validated && a.Definition == b.Definition+" NOT VALID"
+}
+
+// SameColumnBody reports whether two columns are equal apart from comment and
+// privileges (which have changes of their own) and dependencies.
+func SameColumnBody(a, b *schema.Column) bool {
+	x, y := *a, *b
+	x.Comment, y.Comment, x.ACL, y.ACL, x.Deps, y.Deps = "", "", nil, nil, nil, nil
+	if x.IdentitySequence != nil && y.IdentitySequence != nil {
+		xs, ys := *x.IdentitySequence, *y.IdentitySequence
+		xs.Deps, ys.Deps, xs.Owner, ys.Owner = nil, nil, "", ""
+		x.IdentitySequence, y.IdentitySequence = &xs, &ys
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func byName[T any](items []T, name func(T) string) map[string]T {
+	m := make(map[string]T, len(items))
+	for _, it := range items {
+		m[name(it)] = it
+	}
+	return m
+}
+
+func (c *comparer) indexes(table string, from, to []*schema.Index) {
+	key := func(i *schema.Index) string { return i.Key() }
+	pairs(byName(from, key), byName(to, key), func(k string, a, b *schema.Index, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateIndex{Index: b})
+		case !inB:
+			c.add(&DropIndex{Index: a})
+		case a.Definition != b.Definition || a.Valid != b.Valid:
+			c.add(&DropIndex{Index: a}, &CreateIndex{Index: b})
+		default:
+			c.comment(schema.ID(schema.KindIndex, k), a.Comment, b.Comment)
+			if a.Clustered != b.Clustered {
+				c.add(&AlterIndex{From: a, To: b})
+			}
+		}
+	})
+}
+
+func (c *comparer) triggers(table string, from, to []*schema.Trigger) {
+	name := func(t *schema.Trigger) string { return t.Name }
+	pairs(byName(from, name), byName(to, name), func(k string, a, b *schema.Trigger, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreateTrigger{Table: table, Trigger: b})
+		case !inB:
+			c.add(&DropTrigger{Table: table, Trigger: a})
+		case a.Definition != b.Definition:
+			c.add(&DropTrigger{Table: table, Trigger: a}, &CreateTrigger{Table: table, Trigger: b})
+		default:
+			if a.Enabled != b.Enabled {
+				c.add(&AlterTrigger{Table: table, From: a, To: b})
+			}
+			c.comment(schema.ID(schema.KindTrigger, table+"."+schema.QuoteIdent(k)), a.Comment, b.Comment)
+		}
+	})
+}
+
+func (c *comparer) policies(ta, tb *schema.Table) {
+	name := func(p *schema.Policy) string { return p.Name }
+	table := tb.Key()
+	pairs(byName(ta.Policies, name), byName(tb.Policies, name), func(k string, a, b *schema.Policy, inA, inB bool) {
+		switch {
+		case !inA:
+			c.add(&CreatePolicy{Table: table, Policy: b})
+		case !inB:
+			c.add(&DropPolicy{Table: table, Policy: a})
+		case a.Permissive != b.Permissive || a.Command != b.Command:
+			c.add(&DropPolicy{Table: table, Policy: a}, &CreatePolicy{Table: table, Policy: b})
+		default:
+			if !slices.Equal(a.Roles, b.Roles) || a.Using != b.Using || a.WithCheck != b.WithCheck {
+				c.add(&AlterPolicy{Table: table, From: a, To: b})
+			}
+			c.comment(schema.ID(schema.KindPolicy, table+"."+schema.QuoteIdent(k)), a.Comment, b.Comment)
+		}
+	})
 }

@@ -1,6 +1,11 @@
 package planner
 
 import (
+	"container/heap"
+	"fmt"
+	"sort"
+	"strings"
+
 	"github.com/pgshift/pgshift/diff"
 	"github.com/pgshift/pgshift/schema"
 )
@@ -9,9 +14,157 @@ import (
 type Options struct{}
 
 // Build diffs from against to and returns the ordered plan that migrates a
-// database in state from to state to. The models must come from the same
-// introspection code (schema.Introspect).
+// database in state from to state to. Both models must come from
+// schema.Introspect (directly, or through schema.LoadSQL) so they share one
+// normal form.
+//
+// Order: one dependency graph over all steps. A step that creates an object
+// runs after the steps that create what it depends on (from the to model's
+// pg_depend edges); a step that drops or rewrites an object runs after the
+// steps that drop what depends on it (the from model's edges); an object is
+// dropped before it is created again. Views, functions, triggers, policies,
+// indexes and constraints that depend on an object being dropped or on a
+// column whose type changes are dropped and recreated around that change.
+//
+// The returned error reports a dependency cycle the planner cannot break.
 func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
-	_ = diff.Compare(from, to)
-	return &Plan{}, nil // TODO(core)
+	b := newBuilder(from, to, opts)
+	changes := b.normalize(diff.Compare(from, to))
+	changes = b.addDependents(changes)
+	return b.order(changes)
+}
+
+type builder struct {
+	from, to *schema.Schema
+	opts     Options
+	fromIdx  *index
+	toIdx    *index
+	notes    []string
+}
+
+func newBuilder(from, to *schema.Schema, opts Options) *builder {
+	return &builder{from: from, to: to, opts: opts, fromIdx: newIndex(from), toIdx: newIndex(to)}
+}
+
+// node is a step in the dependency graph.
+type node struct {
+	change diff.Change
+	step   *Step
+	rank   int
+	seq    int
+	deps   depInfo
+	after  []*node // nodes that must run after this one
+	nIn    int
+}
+
+// depInfo tells how a change relates to the objects it touches.
+type depInfo struct {
+	sets   []string // objects it creates or brings to their new state
+	needs  []string // objects (to model) that must exist in their new state first
+	unsets []string // objects it drops or invalidates
+	uses   []string // objects (from model) that must still exist when it runs
+}
+
+func (b *builder) order(changes []diff.Change) (*Plan, error) {
+	plan := &Plan{Notes: b.notes}
+	var nodes []*node
+	for _, ch := range changes {
+		if u, ok := ch.(*diff.Unsupported); ok {
+			plan.Notes = append(plan.Notes, fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason))
+			continue
+		}
+		up := b.render(ch, b.from, b.to)
+		down := b.render(ch.Inverse(), b.to, b.from)
+		step := &Step{
+			Summary:       up.summary,
+			Up:            up.sql,
+			Down:          down.sql,
+			Transactional: !up.nonTransactional,
+			Irreversible:  up.irreversible,
+		}
+		if down.nonTransactional {
+			step.Transactional = false
+		}
+		nodes = append(nodes, &node{change: ch, step: step, rank: up.rank, seq: len(nodes), deps: b.depsOf(ch)})
+	}
+	// Edges.
+	setters := map[string][]*node{}
+	unsetters := map[string][]*node{}
+	for _, n := range nodes {
+		for _, id := range n.deps.sets {
+			setters[id] = append(setters[id], n)
+		}
+		for _, id := range n.deps.unsets {
+			unsetters[id] = append(unsetters[id], n)
+		}
+	}
+	edge := func(a, c *node) {
+		if a != c {
+			a.after = append(a.after, c)
+			c.nIn++
+		}
+	}
+	for _, n := range nodes {
+		for _, id := range n.deps.needs {
+			for _, s := range setters[id] {
+				edge(s, n)
+			}
+		}
+		for _, id := range n.deps.uses {
+			for _, u := range unsetters[id] {
+				edge(n, u)
+			}
+		}
+		for _, id := range n.deps.unsets {
+			for _, s := range setters[id] {
+				edge(n, s)
+			}
+		}
+	}
+	// Kahn's algorithm, smallest (rank, seq) first.
+	q := &nodeQueue{}
+	for _, n := range nodes {
+		if n.nIn == 0 {
+			heap.Push(q, n)
+		}
+	}
+	for q.Len() > 0 {
+		n := heap.Pop(q).(*node)
+		plan.Steps = append(plan.Steps, n.step)
+		for _, m := range n.after {
+			m.nIn--
+			if m.nIn == 0 {
+				heap.Push(q, m)
+			}
+		}
+	}
+	if len(plan.Steps) != len(nodes) {
+		var stuck []string
+		for _, n := range nodes {
+			if n.nIn > 0 {
+				stuck = append(stuck, n.step.Summary)
+			}
+		}
+		sort.Strings(stuck)
+		return nil, fmt.Errorf("plan: dependency cycle between: %s", strings.Join(stuck, "; "))
+	}
+	return plan, nil
+}
+
+type nodeQueue []*node
+
+func (q nodeQueue) Len() int { return len(q) }
+func (q nodeQueue) Less(i, j int) bool {
+	if q[i].rank != q[j].rank {
+		return q[i].rank < q[j].rank
+	}
+	return q[i].seq < q[j].seq
+}
+func (q nodeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *nodeQueue) Push(x any)   { *q = append(*q, x.(*node)) }
+func (q *nodeQueue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return n
 }

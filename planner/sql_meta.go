@@ -1,0 +1,117 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pgshift/pgshift/schema"
+)
+
+func commentLiteral(c string) string {
+	if c == "" {
+		return "NULL"
+	}
+	return schema.QuoteLiteral(c)
+}
+
+// comment writes COMMENT ON <target> IS ... for the object with id.
+func (b *builder) comment(id, text string) []string {
+	e := b.lookup(id)
+	if e == nil || e.commentTarget == "" {
+		return []string{fmt.Sprintf("-- pgshift: no comment target for %s", id)}
+	}
+	return []string{fmt.Sprintf("COMMENT ON %s IS %s;", e.commentTarget, commentLiteral(text))}
+}
+
+// objectMeta writes the comment and privileges of a newly created object:
+// the comment when set, and the GRANT/REVOKE statements that take the
+// object's default privileges to acl.
+func (b *builder) objectMeta(id, comment, _ string, acl []string) []string {
+	var sql []string
+	if comment != "" {
+		sql = append(sql, b.comment(id, comment)...)
+	}
+	kind, _ := schema.SplitID(id)
+	def := defaultACL(kind, b.lookup(id))
+	if !slices.Equal(def, acl) && !(len(def) == 0 && len(acl) == 0) {
+		sql = append(sql, b.privileges(id, def, acl)...)
+	}
+	return sql
+}
+
+// defaultACL is the normalized ACL an object of this kind has right after
+// CREATE, without the owner's own entries (PostgreSQL "Privileges", table
+// 5.2): EXECUTE for PUBLIC on functions and procedures, USAGE for PUBLIC on
+// types and domains, nothing on other objects.
+func defaultACL(kind string, e *entry) []string {
+	switch kind {
+	case schema.KindFunction:
+		return []string{"PUBLIC=EXECUTE"}
+	case schema.KindType:
+		return []string{"PUBLIC=USAGE"}
+	}
+	return nil
+}
+
+// aclItem is one normalized privilege: grantee=PRIVILEGE, with a trailing
+// "*" when it carries WITH GRANT OPTION.
+type aclItem struct {
+	grantee, privilege string
+	grantOption        bool
+}
+
+func parseACLItem(s string) aclItem {
+	g, p, _ := strings.Cut(s, "=")
+	it := aclItem{grantee: g, privilege: p}
+	if strings.HasSuffix(p, "*") {
+		it.privilege, it.grantOption = strings.TrimSuffix(p, "*"), true
+	}
+	return it
+}
+
+func granteeSQL(g string) string {
+	if g == "PUBLIC" || g == "" {
+		return "PUBLIC"
+	}
+	return schema.QuoteIdent(g)
+}
+
+// privileges writes the REVOKE and GRANT statements that take the object
+// with id from one normalized ACL to another.
+func (b *builder) privileges(id string, from, to []string) []string {
+	e := b.lookup(id)
+	if e == nil || e.grantTarget == "" {
+		return []string{fmt.Sprintf("-- pgshift: no privilege target for %s", id)}
+	}
+	priv := func(it aclItem) string {
+		if e.column != "" {
+			return it.privilege + " (" + e.column + ")"
+		}
+		return it.privilege
+	}
+	var sql []string
+	for _, s := range from {
+		if slices.Contains(to, s) {
+			continue
+		}
+		it := parseACLItem(s)
+		if it.grantOption && slices.Contains(to, strings.TrimSuffix(s, "*")) {
+			sql = append(sql, fmt.Sprintf("REVOKE GRANT OPTION FOR %s ON %s FROM %s;", priv(it), e.grantTarget, granteeSQL(it.grantee)))
+			continue
+		}
+		sql = append(sql, fmt.Sprintf("REVOKE %s ON %s FROM %s;", priv(it), e.grantTarget, granteeSQL(it.grantee)))
+	}
+	for _, s := range to {
+		if slices.Contains(from, s) {
+			continue
+		}
+		it := parseACLItem(s)
+		g := fmt.Sprintf("GRANT %s ON %s TO %s", priv(it), e.grantTarget, granteeSQL(it.grantee))
+		if it.grantOption {
+			g += " WITH GRANT OPTION"
+		}
+		sql = append(sql, g+";")
+	}
+	return sql
+}
