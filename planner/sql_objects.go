@@ -46,6 +46,11 @@ func (b *builder) createType(t *schema.Type) []string {
 			attrs[i] = "    " + attributeDefinition(a)
 		}
 		sql = append(sql, fmt.Sprintf("CREATE TYPE %s AS (\n%s\n);", k, strings.Join(attrs, ",\n")))
+		for _, a := range t.Attributes {
+			if a.Comment != "" {
+				sql = append(sql, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s;", k, schema.QuoteIdent(a.Name), schema.QuoteLiteral(a.Comment)))
+			}
+		}
 	case schema.TypeRange:
 		opts := []string{"SUBTYPE = " + t.Subtype}
 		if t.SubtypeOpclass != "" {
@@ -59,6 +64,9 @@ func (b *builder) createType(t *schema.Type) []string {
 		}
 		if t.SubtypeDiff != "" {
 			opts = append(opts, "SUBTYPE_DIFF = "+t.SubtypeDiff)
+		}
+		if t.Multirange != "" {
+			opts = append(opts, "MULTIRANGE_TYPE_NAME = "+t.Multirange)
 		}
 		sql = append(sql, fmt.Sprintf("CREATE TYPE %s AS RANGE (%s);", k, strings.Join(opts, ", ")))
 	}
@@ -183,6 +191,9 @@ func (b *builder) alterType(c *diff.AlterType, before, after *schema.Schema) ren
 					s += " COLLATE " + ta.Collation
 				}
 				r.sql = append(r.sql, s+";")
+			}
+			if (fa == nil && ta.Comment != "") || (fa != nil && fa.Comment != ta.Comment) {
+				r.sql = append(r.sql, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s;", k, schema.QuoteIdent(ta.Name), commentLiteral(ta.Comment)))
 			}
 		}
 	}

@@ -95,7 +95,11 @@ func columnDefinition(c *schema.Column) string {
 		s += " COLLATE " + c.Collation
 	}
 	if c.Generated != "" {
-		s += " GENERATED ALWAYS AS (" + c.Generated + ") STORED"
+		kind := " STORED"
+		if c.Virtual {
+			kind = " VIRTUAL"
+		}
+		s += " GENERATED ALWAYS AS (" + c.Generated + ")" + kind
 	}
 	if c.Identity != "" {
 		s += " " + identityClause(c)
