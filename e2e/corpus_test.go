@@ -1,0 +1,216 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pgshift/pgshift/internal/pgtest"
+	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/schema"
+)
+
+// corpusResult records one corpus entry's outcome for the summary table.
+type corpusResult struct {
+	hasOld                     bool
+	zeroDiff, pairUp, pairDown string // "pass", "FAIL", "skip", "" (not reached)
+}
+
+// TestCorpus: (a) zero false diffs between a database loaded from
+// schema.sql and schema.LoadSQL(schema.sql); (b) for every entry with
+// schema.old.sql: plan old → new, apply the up files with psql to a
+// database loaded from schema.old.sql, compare with a fresh schema.sql load,
+// re-plan empty, apply the down files in reverse and compare with a fresh
+// schema.old.sql load.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus tests are slow; skipped in -short mode")
+	}
+	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus")
+	loadSh := filepath.Join(dir, "load.sh")
+	if _, err := os.Stat(loadSh); err != nil {
+		t.Skipf("corpus not found at %s (expected ../shared/corpus next to the repository): %v", dir, err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		if e.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, e.Name(), "schema.sql")); err == nil {
+				names = append(names, e.Name())
+			}
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		t.Skipf("no corpus entries in %s", dir)
+	}
+
+	var mu sync.Mutex
+	results := map[string]*corpusResult{}
+	t.Run("entries", func(t *testing.T) {
+		for _, name := range names {
+			name := name
+			r := &corpusResult{}
+			_, err := os.Stat(filepath.Join(dir, name, "schema.old.sql"))
+			r.hasOld = err == nil
+			mu.Lock()
+			results[name] = r
+			mu.Unlock()
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				acquire(t)
+				runCorpus(t, dir, name, r, &mu)
+			})
+		}
+	})
+
+	// Summary.
+	var zd, up, down, pairs int
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-22s %-15s %-8s %-8s\n", "corpus", "zero-false-diff", "pair up", "pair down")
+	for _, n := range names {
+		r := results[n]
+		mu.Lock()
+		row := *r
+		mu.Unlock()
+		if row.zeroDiff == "pass" {
+			zd++
+		}
+		if row.hasOld {
+			pairs++
+			if row.pairUp == "pass" {
+				up++
+			}
+			if row.pairDown == "pass" {
+				down++
+			}
+		}
+		fmt.Fprintf(&b, "%-22s %-15s %-8s %-8s\n", n, orDash(row.zeroDiff), orDash(row.pairUp), orDash(row.pairDown))
+	}
+	t.Logf("corpus: zero-false-diff %d/%d, pairs up %d/%d, down %d/%d\n%s", zd, len(names), up, pairs, down, pairs, b.String())
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// loadCorpus loads NAME's schema.sql (or schema.old.sql when old) into a
+// new database named db with load.sh, dropped when the test ends.
+func loadCorpus(t *testing.T, loadSh, name, db string, old bool) string {
+	t.Helper()
+	dropDatabaseCleanup(t, db)
+	args := []string{loadSh, name, db}
+	if old {
+		args = append(args, "old")
+	}
+	cmd := exec.Command("bash", args...)
+	cmd.Env = pgEnv(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("load.sh %s: %v\n%s", strings.Join(args[1:], " "), err, truncate(string(out), 4000))
+	}
+	return pgtest.URLFor(t, db)
+}
+
+func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) {
+	ctx := context.Background()
+	loadSh := filepath.Join(dir, "load.sh")
+	newSQL := filepath.Join(dir, name, "schema.sql")
+	base := fmt.Sprintf("pgshift_corpus_%s_%d", name, os.Getpid())
+	set := func(field *string, v string) {
+		mu.Lock()
+		*field = v
+		mu.Unlock()
+	}
+
+	// (a) zero false diffs.
+	set(&r.zeroDiff, "FAIL")
+	dbNew := loadCorpus(t, loadSh, name, base+"_new", false)
+	mNew := introspect(t, dbNew)
+	toModel, err := schema.LoadSQL(ctx, pgtest.AdminURL(), newSQL)
+	if err != nil {
+		t.Fatalf("schema.LoadSQL(%s): %v", newSQL, err)
+	}
+	plan, err := planner.Build(mNew, toModel, planner.Options{})
+	switch {
+	case err != nil:
+		t.Errorf("zero-false-diff: planner.Build(db, LoadSQL): %v", err)
+	case !plan.Empty():
+		t.Errorf("zero-false-diff: %d steps between a loaded schema.sql and LoadSQL(schema.sql):\n%s\ncanonical diff (- db, + LoadSQL):\n%s",
+			len(plan.Steps), stepList(plan, 40), truncate(schema.CanonicalDiff(canon(mNew), canon(toModel)), 8000))
+	default:
+		set(&r.zeroDiff, "pass")
+	}
+
+	if !r.hasOld {
+		return
+	}
+
+	// (b) old → new round trip.
+	set(&r.pairUp, "FAIL")
+	set(&r.pairDown, "FAIL")
+	dbO := loadCorpus(t, loadSh, name, base+"_old", true)
+	mO := introspect(t, dbO)
+	plan, err = planner.Build(mO, toModel, planner.Options{})
+	if err != nil {
+		t.Fatalf("pair: planner.Build(old, new): %v", err)
+	}
+	for _, n := range plan.Notes {
+		t.Logf("plan note: %s", n)
+	}
+	t.Logf("pair plan: %d steps", len(plan.Steps))
+	ups, downs := writeMigrations(t, plan)
+	if err := applyPsql(ctx, dbO, ups); err != nil {
+		t.Fatalf("pair: apply up: %v", err)
+	}
+	mO1 := introspect(t, dbO)
+	cNew := canon(mNew)
+	upOK := true
+	if got := canon(mO1); got != cNew {
+		upOK = false
+		t.Errorf("pair: after up, database differs from a fresh schema.sql (- after up, + fresh):\n%s", truncate(schema.CanonicalDiff(got, cNew), 8000))
+	}
+	if re, err := planner.Build(mO1, toModel, planner.Options{}); err != nil {
+		upOK = false
+		t.Errorf("pair: re-plan after up: %v", err)
+	} else if !re.Empty() {
+		upOK = false
+		t.Errorf("pair: re-plan after up is not empty (%d steps):\n%s", len(re.Steps), stepList(re, 40))
+	}
+	if upOK {
+		set(&r.pairUp, "pass")
+	}
+
+	if err := applyPsql(ctx, dbO, downs); err != nil {
+		t.Fatalf("pair: apply down: %v", err)
+	}
+	mO2 := introspect(t, dbO)
+	dbRef := loadCorpus(t, loadSh, name, base+"_oldref", true)
+	mRef := introspect(t, dbRef)
+	downOK := true
+	if got, want := canon(mO2), canon(mRef); got != want {
+		downOK = false
+		t.Errorf("pair: after down, database differs from a fresh schema.old.sql (- after down, + fresh):\n%s", truncate(schema.CanonicalDiff(got, want), 8000))
+	}
+	if re, err := planner.Build(mO2, mRef, planner.Options{}); err != nil {
+		downOK = false
+		t.Errorf("pair: re-plan after down: %v", err)
+	} else if !re.Empty() {
+		downOK = false
+		t.Errorf("pair: re-plan after down is not empty (%d steps):\n%s", len(re.Steps), stepList(re, 40))
+	}
+	if downOK {
+		set(&r.pairDown, "pass")
+	}
+}
