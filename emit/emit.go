@@ -115,7 +115,9 @@ func groupSteps(steps []*planner.Step) [][]*planner.Step {
 }
 
 // SQL returns the plan's up script: every step's Up statements in order,
-// each step preceded by a "-- <Summary>" comment; "" for an empty plan.
+// each step preceded by a "-- <Summary>" comment (and, for a step that must
+// run outside a transaction block, a "-- non-transactional: ..." line); ""
+// for an empty plan.
 func SQL(plan *planner.Plan) string {
 	if plan == nil || plan.Empty() {
 		return ""
@@ -160,9 +162,6 @@ func downText(steps []*planner.Step) string {
 		b.WriteString("-- " + oneLine(s.Summary) + "\n")
 		if s.Irreversible != "" {
 			b.WriteString("-- irreversible: " + oneLine(s.Irreversible) + "\n")
-		}
-		if !s.Transactional && len(s.Down) > 0 {
-			b.WriteString("-- non-transactional: must run outside a transaction block\n")
 		}
 		writeStatements(&b, s.Down)
 	}
