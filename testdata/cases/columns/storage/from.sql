@@ -1,1 +1,1 @@
-CREATE TABLE public.blobs (id int PRIMARY KEY, data bytea, doc text);
+CREATE TABLE public.blobs (id int PRIMARY KEY, data bytea, doc text, note text COMPRESSION pglz);
