@@ -24,19 +24,21 @@ func (b *builder) normalize(in []diff.Change) []diff.Change {
 		case *diff.CreateSequence:
 			if c.Sequence.OwnedBy != "" {
 				bare := *c.Sequence
-				bare.OwnedBy = ""
+				bare.OwnedBy, bare.Deps = "", withoutOwner(c.Sequence)
 				out = append(out, &diff.CreateSequence{Sequence: &bare}, &diff.AlterSequence{From: &bare, To: c.Sequence})
 				continue
 			}
 		case *diff.DropSequence:
 			if c.Sequence.OwnedBy != "" {
 				bare := *c.Sequence
-				bare.OwnedBy = ""
+				bare.OwnedBy, bare.Deps = "", withoutOwner(c.Sequence)
 				out = append(out, &diff.AlterSequence{From: c.Sequence, To: &bare}, &diff.DropSequence{Sequence: &bare})
 				continue
 			}
 		case *diff.ReplaceView:
-			if !viewReplaceable(c.From, c.To) {
+			// Both directions must work in place: the down step is the
+			// inverse of the up step.
+			if !viewReplaceable(c.From, c.To) || !viewReplaceable(c.To, c.From) {
 				out = append(out, &diff.DropView{View: c.From}, &diff.CreateView{View: c.To})
 				continue
 			}
@@ -185,7 +187,8 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 func retypes(ch diff.Change, id string) bool {
 	switch c := ch.(type) {
 	case *diff.AlterColumn:
-		return c.From.Generated == "" || c.From.Generated == c.To.Generated
+		// A generation change drops and re-adds the column in one direction.
+		return c.From.Generated == c.To.Generated
 	case *diff.AlterType:
 		kind, _ := schema.SplitID(id)
 		return kind == schema.KindColumn
@@ -307,7 +310,9 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 	case *diff.AlterType:
 		id := schema.ID(schema.KindType, c.To.Key())
 		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
-		if enumNeedsRecreate(c.From, c.To) {
+		if enumNeedsRecreate(c.From, c.To) || enumNeedsRecreate(c.To, c.From) {
+			// The recreation retypes every column of the enum; the same
+			// dependencies serve the up step and its inverse.
 			cols := b.columnsOfType(b.from, c.From.Key())
 			d.unsets = append([]string{id}, cols...)
 			d.sets = append(d.sets, cols...)

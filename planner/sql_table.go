@@ -183,8 +183,13 @@ func columnSettings(table string, c, old *schema.Column) []string {
 			sql = append(sql, alter+"SET ("+strings.Join(set, ", ")+");")
 		}
 	}
-	if c.Storage != oldStorage && c.Storage != "" {
-		sql = append(sql, alter+"SET STORAGE "+storageNames[c.Storage]+";")
+	if c.Storage != oldStorage {
+		switch {
+		case c.Storage != "":
+			sql = append(sql, alter+"SET STORAGE "+storageNames[c.Storage]+";")
+		case old != nil && old.TypeStorage != "":
+			sql = append(sql, alter+"SET STORAGE "+storageNames[old.TypeStorage]+";")
+		}
 	}
 	if c.Compression != oldCompression {
 		sql = append(sql, alter+"SET COMPRESSION "+compressionNames[c.Compression]+";")
@@ -349,6 +354,7 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			sql = append(sql, alter+"SET GENERATED "+map[string]string{"a": "ALWAYS", "d": "BY DEFAULT"}[to.Identity]+";")
 		}
 		if from.IdentitySequence != nil && to.IdentitySequence != nil {
+			sql = append(sql, raiseSequenceValue(from.IdentitySequence, to.IdentitySequence)...)
 			for _, o := range sequenceOptions(to.IdentitySequence, from.IdentitySequence) {
 				if o == "NO CYCLE" {
 					sql = append(sql, alter+"SET NO CYCLE;")
@@ -365,6 +371,18 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	sql = append(sql, columnSettings(k, to, from)...)
 	r.sql = sql
 	return r
+}
+
+// raiseSequenceValue moves a sequence that is below a raised MINVALUE up to
+// it, so that ALTER SEQUENCE does not fail ("RESTART value cannot be less
+// than MINVALUE"); a sequence already past it is left where it is.
+func raiseSequenceValue(from, to *schema.Sequence) []string {
+	if to.Min <= from.Min || to.Name == "" {
+		return nil
+	}
+	k := schema.QualName(to.Schema, to.Name)
+	return []string{fmt.Sprintf("SELECT pg_catalog.setval(%s, GREATEST(last_value, %d), is_called AND last_value >= %d) FROM %s;",
+		schema.QuoteLiteral(k), to.Min, to.Min, k)}
 }
 
 func withGenerated(c *schema.Column, g string) *schema.Column {
