@@ -115,6 +115,10 @@ type Type struct {
 	SubtypeOpclass string
 	Canonical      string
 	SubtypeDiff    string
+	// Multirange is the qualified multirange type name (PG 14+) when it is not
+	// the name PostgreSQL derives from the range name, else "". The range's
+	// collation (when not the subtype's default) is in Collation.
+	Multirange string
 
 	Comment string
 	ACL     []string
@@ -137,6 +141,7 @@ type Attribute struct {
 	Name      string
 	Type      string // format_type with typmod
 	Collation string // qualified; "" when the type's default
+	Comment   string // COMMENT ON COLUMN type.attribute
 }
 
 // Sequence is a sequence (pg_sequence). Sequences that implement identity
@@ -253,6 +258,8 @@ type Column struct {
 	IdentitySequence *Sequence
 	// Generated is the expression of a STORED generated column (attgenerated 's'), or "".
 	Generated string
+	// Virtual is true when Generated is a VIRTUAL generated column (attgenerated 'v', PG 18+).
+	Virtual bool
 	// Collation is the qualified collation when it differs from the type's
 	// default collation (e.g. "pg_catalog.\"C\""), else "".
 	Collation string
