@@ -1,0 +1,33 @@
+// Command pgshift plans PostgreSQL schema migrations declaratively: it
+// compares two schemas (live databases or schema.sql files) and prints or
+// writes the migration between them.
+//
+// Usage:
+//
+//	pgshift diff     --from SRC --to SRC [--dev-url URL] [--exit-code]
+//	pgshift generate --from SRC --to SRC --dir DIR [--format golang-migrate] [--name NAME] [--dev-url URL]
+//	pgshift inspect  [--url URL] [--dev-url URL]
+//
+// SRC is a postgres:// URL or a path ending in .sql. Exit status: 0 success
+// (no changes), 1 error, 2 changes found (diff --exit-code only).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal, restore the default handling so that a
+		// second Ctrl-C kills the process while cleanup runs.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgshift/pgshift/internal/pgtest"
+	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/schema"
+)
+
+const (
+	exampleCurrent = "../../testdata/example/current.sql"
+	exampleSchema  = "../../testdata/example/schema.sql"
+)
+
+// result is the outcome of one in-process run.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// pgshift runs the command in-process with the given environment variables
+// (nothing else of the real environment is visible to flag defaults).
+func pgshift(t *testing.T, vars map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }})
+	return result{code, out.String(), errb.String()}
+}
+
+func devVars() map[string]string { return map[string]string{"PGSHIFT_DEV_URL": pgtest.AdminURL()} }
+
+// plannerReady reports whether planner.Build returns steps yet (it starts
+// as a stub); tests that need real changes skip until it does.
+func plannerReady(t *testing.T) {
+	t.Helper()
+	to := schema.NewSchema()
+	to.Tables["public.t"] = &schema.Table{Schema: "public", Name: "t", Kind: schema.TableOrdinary}
+	p, err := planner.Build(schema.NewSchema(), to, planner.Options{})
+	if err != nil || p.Empty() {
+		t.Skip("planner.Build does not produce steps yet")
+	}
+}
+
+func writeFile(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDiffNoChangesExitsZero(t *testing.T) {
+	r := pgshift(t, devVars(), "diff", "--from", exampleSchema, "--to", exampleSchema, "--exit-code")
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "-- no changes") {
+		t.Errorf("got %+v, want exit 0, empty stdout, '-- no changes' on stderr", r)
+	}
+}
+
+func TestDiffChangesExitCode(t *testing.T) {
+	plannerReady(t)
+	r := pgshift(t, devVars(), "diff", "--from", exampleCurrent, "--to", exampleSchema, "--exit-code")
+	if r.code != 2 || !strings.Contains(r.stdout, "comments") {
+		t.Errorf("got %+v, want exit 2 and SQL mentioning comments", r)
+	}
+	r = pgshift(t, devVars(), "diff", "--from", exampleCurrent, "--to", exampleSchema)
+	if r.code != 0 || r.stdout == "" {
+		t.Errorf("without --exit-code: got %+v, want exit 0 and SQL", r)
+	}
+}
+
+func TestDiffParseErrorHasPosition(t *testing.T) {
+	bad := writeFile(t, t.TempDir(), "bad.sql", "CREATE TABLE a (id int);\nCREATE TABLE b (id int,, x int);\n")
+	r := pgshift(t, devVars(), "diff", "--from", exampleSchema, "--to", bad)
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "pgshift: "+bad+":2:24: syntax error") {
+		t.Errorf("got %+v, want exit 1 and 'pgshift: %s:2:24: syntax error...'", r, bad)
+	}
+}
+
+func TestDiffServerErrorHasPosition(t *testing.T) {
+	bad := writeFile(t, t.TempDir(), "bad.sql", "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT x FROM a;\n")
+	r := pgshift(t, devVars(), "diff", "--from", bad, "--to", exampleSchema)
+	want := "pgshift: " + bad + `:2:25: ERROR: column "x" does not exist (SQLSTATE 42703)`
+	if r.code != 1 || !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("got %+v, want exit 1 and %q", r, want)
+	}
+}
+
+func TestDiffUnreachableNamesHost(t *testing.T) {
+	r := pgshift(t, nil, "diff", "--from", "postgres://127.0.0.1:1/x?connect_timeout=2", "--to", "postgres://127.0.0.1:1/y?connect_timeout=2")
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "pgshift: ") || !strings.Contains(r.stderr, "127.0.0.1:1") {
+		t.Errorf("got %+v, want exit 1 and an error naming 127.0.0.1:1", r)
+	}
+}
+
+func TestDiffNeedsDevURL(t *testing.T) {
+	r := pgshift(t, nil, "diff", "--from", exampleCurrent, "--to", exampleSchema)
+	want := "pgshift: a dev database is needed to load schema.sql: pass --dev-url or set PGSHIFT_DEV_URL\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("got %+v, want exit 1 and %q", r, want)
+	}
+}
+
+func TestDiffDevURLFromOtherSide(t *testing.T) {
+	u := pgtest.NewDB(t)
+	// No --dev-url and no PGSHIFT_DEV_URL: the --from URL's server is used.
+	r := pgshift(t, nil, "diff", "--from", u, "--to", exampleSchema)
+	if r.code != 0 {
+		t.Errorf("got %+v, want exit 0", r)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"diff", "--bogus"},
+		{"diff", "--from", "a.sql"},
+		{"generate", "--from", "a.sql", "--to", "b.sql"},
+		{"nosuchcommand"},
+		{"diff", "--from", "a.txt", "--to", "b.txt", "--dev-url", "postgres://127.0.0.1:1/x"},
+	} {
+		r := pgshift(t, nil, args...)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "pgshift: ") {
+			t.Errorf("%v: got %+v, want exit 1 and a pgshift: error", args, r)
+		}
+	}
+}
+
+func TestGenerateWritesNothingOnError(t *testing.T) {
+	tmp := t.TempDir()
+	bad := writeFile(t, tmp, "bad.sql", "CREATE TABLE a (id int);\nSELECT * FROM nope;\n")
+	dir := filepath.Join(tmp, "migrations")
+	r := pgshift(t, devVars(), "generate", "--from", exampleCurrent, "--to", bad, "--dir", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, bad+":2:15: ERROR: relation \"nope\" does not exist") {
+		t.Errorf("got %+v, want exit 1 and a located server error", r)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("migrations directory exists after a failed generate (err %v)", err)
+	}
+}
+
+func TestGenerateNoChangesWritesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "migrations")
+	r := pgshift(t, devVars(), "generate", "--from", exampleSchema, "--to", exampleSchema, "--dir", dir)
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "no changes") {
+		t.Errorf("got %+v, want exit 0, a no-changes message, no paths", r)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("migrations directory created with no changes (err %v)", err)
+	}
+}
+
+func TestGenerateWritesFiles(t *testing.T) {
+	plannerReady(t)
+	dir := filepath.Join(t.TempDir(), "db", "migrations")
+	r := pgshift(t, devVars(), "generate", "--from", exampleCurrent, "--to", exampleSchema, "--dir", dir, "--name", "Add comments")
+	if r.code != 0 {
+		t.Fatalf("got %+v, want exit 0", r)
+	}
+	paths := strings.Fields(r.stdout)
+	if len(paths) < 2 || len(paths)%2 != 0 {
+		t.Fatalf("printed paths %q, want up/down pairs", paths)
+	}
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".sql") || !strings.Contains(p, "_add_comments.") {
+			t.Errorf("unexpected path %s", p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("printed path not written: %v", err)
+		}
+	}
+}
+
+func TestGenerateRejectsUnknownFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "m")
+	r := pgshift(t, devVars(), "generate", "--from", exampleSchema, "--to", exampleSchema, "--dir", dir, "--format", "flyway")
+	if r.code != 1 || !strings.Contains(r.stderr, "flyway") {
+		t.Errorf("got %+v, want exit 1 naming the format", r)
+	}
+}
+
+func TestInspect(t *testing.T) {
+	u := pgtest.NewDB(t)
+	pgtest.Exec(t, pgtest.Connect(t, u), "CREATE TABLE public.inspected (id int PRIMARY KEY)")
+	r := pgshift(t, devVars(), "inspect", "--url", u)
+	if r.code != 0 {
+		t.Fatalf("got %+v, want exit 0", r)
+	}
+	if strings.Contains(r.stdout, "CREATE SCHEMA public") {
+		t.Errorf("inspect output creates the public schema:\n%s", r.stdout)
+	}
+	plannerReady(t)
+	if !strings.Contains(r.stdout, "inspected") {
+		t.Errorf("inspect output lacks the table:\n%s", r.stdout)
+	}
+}
+
+func TestInspectUsesDatabaseURL(t *testing.T) {
+	r := pgshift(t, map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/x?connect_timeout=2"}, "inspect")
+	if r.code != 1 || !strings.Contains(r.stderr, "127.0.0.1:1") {
+		t.Errorf("got %+v, want an error naming 127.0.0.1:1", r)
+	}
+}

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgshift/pgshift/emit"
+	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/schema"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2
+)
+
+// env is what a run of the command sees of the outside world.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// exitCode is an error-free request for a non-zero exit status.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// run executes the command line args and returns the exit status. Errors
+// are printed to e.stderr as "pgshift: <error>"; a panic is turned into an
+// internal error, never a crash.
+func run(ctx context.Context, args []string, e env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "pgshift: internal error: %v\n", r)
+			code = exitError
+		}
+	}()
+	root := newRoot(e)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var ec exitCode
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ec):
+		return int(ec)
+	default:
+		if ctx.Err() != nil && !strings.Contains(err.Error(), "context canceled") {
+			err = fmt.Errorf("%w (interrupted)", err)
+		}
+		fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
+		return exitError
+	}
+}
+
+// newRoot builds the command tree for one run.
+func newRoot(e env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pgshift",
+		Short: "Declarative PostgreSQL schema migration planner",
+		Long: `pgshift compares two PostgreSQL schemas, each a live database (postgres:// URL)
+or a schema.sql file, and prints or writes the migration that takes the first
+to the second. A schema.sql file is loaded into a scratch database on a dev
+server (--dev-url) and read back from the catalog, so both sides are compared
+in the server's own normal form.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	return root
+}
+
+// sourceFlags are the flags shared by diff and generate.
+type sourceFlags struct {
+	from, to, devURL string
+}
+
+func (f *sourceFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL or .sql file (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL or .sql file (required)")
+	cmd.Flags().StringVar(&f.devURL, "dev-url", "", "dev server for loading .sql files (default $PGSHIFT_DEV_URL, else the postgres database of a --from/--to URL's server)")
+	_ = cmd.MarkFlagRequired("from")
+	_ = cmd.MarkFlagRequired("to")
+}
+
+func newDiffCmd(e env) *cobra.Command {
+	var f sourceFlags
+	var exitOnChanges bool
+	cmd := &cobra.Command{
+		Use:   "diff --from SRC --to SRC",
+		Short: "Print the migration SQL from one schema to another",
+		Example: `  pgshift diff --from postgres://postgres@127.0.0.1:5432/app --to schema.sql
+  pgshift diff --from current.sql --to schema.sql --dev-url postgres://postgres@127.0.0.1:5432/postgres --exit-code`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			plan, err := planSources(cmd.Context(), e, f)
+			if err != nil {
+				return err
+			}
+			if plan.Empty() {
+				fmt.Fprintln(e.stderr, "-- no changes")
+				return nil
+			}
+			if _, err := io.WriteString(e.stdout, emit.SQL(plan)); err != nil {
+				return fmt.Errorf("write output: %w", err)
+			}
+			if exitOnChanges {
+				return exitCode(exitChanges)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
+	return cmd
+}
+
+func newGenerateCmd(e env) *cobra.Command {
+	var f sourceFlags
+	var dir, format, name string
+	cmd := &cobra.Command{
+		Use:   "generate --from SRC --to SRC --dir DIR",
+		Short: "Write migration files from one schema to another",
+		Long: `generate writes the migration as golang-migrate files into DIR (created if
+missing): <UTC YYYYMMDDHHMMSS>_<name>.up.sql and .down.sql, versions newer than
+any file already there. Each statement that cannot run in a transaction gets a
+file pair of its own. Nothing is written when there are no changes or on error.`,
+		Example: `  pgshift generate --from postgres://postgres@127.0.0.1:5432/app --to schema.sql --dir migrations --name add_users`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != emit.FormatGolangMigrate {
+				return fmt.Errorf("--format %q is not supported (supported: %s)", format, emit.FormatGolangMigrate)
+			}
+			plan, err := planSources(cmd.Context(), e, f)
+			if err != nil {
+				return err
+			}
+			if plan.Empty() {
+				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
+				return nil
+			}
+			files, err := emit.Files(plan, emit.Options{
+				Format:      format,
+				Name:        name,
+				Description: fmt.Sprintf("from: %s\nto: %s", redact(f.from), redact(f.to)),
+				Dir:         dir,
+			})
+			if err != nil {
+				return err
+			}
+			paths, err := emit.Write(dir, files)
+			if err != nil {
+				return err
+			}
+			for _, p := range paths {
+				fmt.Fprintln(e.stdout, p)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&dir, "dir", "", "migrations directory (required)")
+	cmd.Flags().StringVar(&format, "format", emit.FormatGolangMigrate, "migration file format")
+	cmd.Flags().StringVar(&name, "name", emit.DefaultName, "migration name used in file names")
+	_ = cmd.MarkFlagRequired("dir")
+	return cmd
+}
+
+func newInspectCmd(e env) *cobra.Command {
+	var dbURL, devURL string
+	cmd := &cobra.Command{
+		Use:   "inspect [--url URL]",
+		Short: "Print a database's schema as SQL",
+		Long: `inspect prints the SQL that creates the schema of the database at --url
+(default $DATABASE_URL, else the PG* environment variables) in an empty
+database: the plan from a freshly created database to it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if dbURL != "" && !schema.IsURL(dbURL) {
+				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
+			}
+			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
+			dev, err := resolveDevURL(e, devURL, true, src)
+			if err != nil {
+				return err
+			}
+			r, err := schema.LoadSource(ctx, src, "")
+			if err != nil {
+				return err
+			}
+			empty, err := schema.EmptyFrom(ctx, dev)
+			if err != nil {
+				return err
+			}
+			plan, err := planner.Build(empty, r.Schema, planner.Options{})
+			if err != nil {
+				return fmt.Errorf("plan: %w", err)
+			}
+			report(e, r.Notes, r.Schema.Unmanaged, plan.Notes)
+			if _, err := io.WriteString(e.stdout, emit.SQL(plan)); err != nil {
+				return fmt.Errorf("write output: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
+	cmd.Flags().StringVar(&devURL, "dev-url", "", "dev server on which an empty scratch database is created (default $PGSHIFT_DEV_URL, else the --url server's postgres database)")
+	return cmd
+}
+
+// planSources loads both sides of f and plans from -> to; load notes,
+// unmanaged objects and plan notes go to stderr.
+func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
+	needDev := !schema.IsURL(f.from) || !schema.IsURL(f.to)
+	dev, err := resolveDevURL(e, f.devURL, needDev, f.from, f.to)
+	if err != nil {
+		return nil, err
+	}
+	from, err := schema.LoadSource(ctx, f.from, dev)
+	if err != nil {
+		return nil, sideError("--from", err)
+	}
+	to, err := schema.LoadSource(ctx, f.to, dev)
+	if err != nil {
+		return nil, sideError("--to", err)
+	}
+	plan, err := planner.Build(from.Schema, to.Schema, planner.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
+	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
+	return plan, nil
+}
+
+// sideError names the side of a failed load, except for errors located
+// in a file ("file:line:col: ..."), which already say where they are.
+func sideError(flag string, err error) error {
+	var pe *schema.PosError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", flag, err)
+}
+
+// report prints loader notes, unmanaged objects (deduplicated, sorted) and
+// plan notes to stderr.
+func report(e env, loadNotes []string, unmanaged []schema.Unmanaged, planNotes []string) {
+	for _, n := range loadNotes {
+		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
+	}
+	seen := map[string]bool{}
+	var lines []string
+	for _, u := range unmanaged {
+		l := fmt.Sprintf("-- unmanaged: %s %s", u.Kind, u.Name)
+		if !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Fprintln(e.stderr, l)
+	}
+	for _, n := range planNotes {
+		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
+	}
+}
+
+// resolveDevURL picks the dev server: the flag, then $PGSHIFT_DEV_URL, then
+// the postgres database on the server of the first of sources that is a
+// URL. It is an error when needed and none is found.
+func resolveDevURL(e env, flag string, needed bool, sources ...string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if v := e.getenv("PGSHIFT_DEV_URL"); v != "" {
+		return v, nil
+	}
+	for _, s := range sources {
+		if schema.IsURL(s) {
+			u, err := url.Parse(s)
+			if err != nil {
+				return "", fmt.Errorf("parse URL %s: %w", redact(s), err)
+			}
+			u.Path = "/postgres"
+			u.RawPath = ""
+			return u.String(), nil
+		}
+	}
+	if len(sources) > 0 && sources[0] == "" {
+		// inspect without --url or DATABASE_URL: the PG* variables name the server.
+		return "dbname=postgres", nil
+	}
+	if needed {
+		return "", errors.New("a dev database is needed to load schema.sql: pass --dev-url or set PGSHIFT_DEV_URL")
+	}
+	return "", nil
+}
+
+// redact hides the password of a URL; other sources are returned as is.
+func redact(src string) string {
+	if !schema.IsURL(src) {
+		return src
+	}
+	u, err := url.Parse(src)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

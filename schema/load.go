@@ -1,0 +1,443 @@
+package schema
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// ScratchPrefix starts the name of every scratch database LoadSQL and
+// EmptyFrom create; the full name is ScratchPrefix + "<pid>_<random>", so
+// databases left behind by a killed process can be recognised.
+const ScratchPrefix = "pgshift_scratch_"
+
+// dropTimeout bounds the DROP DATABASE of a scratch database.
+const dropTimeout = 30 * time.Second
+
+// LoadResult is a loaded schema with the notes the loader has for the user
+// (e.g. stub roles it had to create).
+type LoadResult struct {
+	Schema *Schema
+	Notes  []string
+}
+
+// Load returns the model of src. src is either a postgres:// or
+// postgresql:// URL (the database is introspected) or a path ending in
+// ".sql" (loaded with LoadSQL through the dev server devURL). An empty src
+// means the URL in DATABASE_URL or, when that is empty too, the libpq PG*
+// environment variables. Errors name the source.
+func Load(ctx context.Context, src, devURL string) (*Schema, error) {
+	r, err := LoadSource(ctx, src, devURL)
+	if err != nil {
+		return nil, err
+	}
+	return r.Schema, nil
+}
+
+// LoadSource is Load that also returns the loader's notes.
+func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
+	switch {
+	case IsURL(src) || src == "":
+		s, err := introspectURL(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		return &LoadResult{Schema: s}, nil
+	case strings.HasSuffix(strings.ToLower(src), ".sql"):
+		return LoadSQLFile(ctx, devURL, src)
+	default:
+		return nil, fmt.Errorf("source %q: want a postgres:// URL or a .sql file", src)
+	}
+}
+
+// IsURL reports whether src is a postgres:// or postgresql:// URL.
+func IsURL(src string) bool {
+	l := strings.ToLower(src)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// CleanURL returns the connection string pgx should parse for a
+// user-supplied URL: runner-only query parameters starting with "x-"
+// (golang-migrate's x-migrations-table, ...) are removed, since the server
+// would reject them as unknown settings. An empty u becomes DATABASE_URL (or
+// stays empty, so that pgx reads the PG* variables). Non-URL strings
+// (keyword=value) are returned unchanged.
+func CleanURL(u string) string {
+	if u == "" {
+		u = os.Getenv("DATABASE_URL")
+	}
+	if !IsURL(u) {
+		return u
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return u // let pgx report the syntax error
+	}
+	q := pu.Query()
+	changed := false
+	for k := range q {
+		if strings.HasPrefix(strings.ToLower(k), "x-") {
+			q.Del(k)
+			changed = true
+		}
+	}
+	if changed {
+		pu.RawQuery = q.Encode()
+	}
+	return pu.String()
+}
+
+// ServerAddr returns "host:port" of a connection string, for messages; it
+// never contains the password.
+func ServerAddr(connString string) string {
+	cfg, err := pgconn.ParseConfig(CleanURL(connString))
+	if err != nil {
+		if pu, perr := url.Parse(connString); perr == nil && pu.Host != "" {
+			return pu.Host
+		}
+		return "(unparsable connection string)"
+	}
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+}
+
+// connect opens a connection for a user-supplied URL; role says what the
+// server is for ("dev server", "database") in the error message.
+func connect(ctx context.Context, role, connString string) (*pgx.Conn, error) {
+	cs := CleanURL(connString)
+	cfg, err := pgx.ParseConfig(cs)
+	if err != nil {
+		return nil, fmt.Errorf("%s connection string: %w", role, err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s %s: %w", role, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), err)
+	}
+	return conn, nil
+}
+
+// introspectURL connects to a live database and introspects it.
+func introspectURL(ctx context.Context, u string) (*Schema, error) {
+	conn, err := connect(ctx, "database", u)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	s, err := Introspect(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("introspect %s: %w", ServerAddr(u), err)
+	}
+	return s, nil
+}
+
+// LoadSQL loads the schema file at path into a fresh scratch database on
+// the dev server devURL and returns its introspected model. The file is
+// parsed first (nothing is executed when parsing fails); pure data
+// statements are skipped; roles it refers to that do not exist are created
+// cluster-wide as NOLOGIN stubs. The scratch database is always dropped,
+// also on error and cancellation. Errors in the file are *PosError values
+// ("file:line:col: ERROR: message (SQLSTATE xxxxx)").
+func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
+	r, err := LoadSQLFile(ctx, devURL, path)
+	if err != nil {
+		return nil, err
+	}
+	return r.Schema, nil
+}
+
+// LoadSQLFile is LoadSQL that also returns the loader's notes.
+func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read schema file: %w", err)
+	}
+	stmts, err := SplitSQL(path, src)
+	if err != nil {
+		return nil, err
+	}
+	res := &LoadResult{}
+	var exec []Statement
+	for _, st := range stmts {
+		switch {
+		case st.IsData():
+		case st.Kind == "CreatedbStmt" || st.Kind == "DropdbStmt" || st.Kind == "AlterDatabaseStmt" ||
+			st.Kind == "AlterDatabaseSetStmt" || st.Kind == "AlterDatabaseRefreshCollStmt":
+			// Database-level statements would act on other databases of the dev server.
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", path, st.Line, st.Col, st.Kind))
+		default:
+			exec = append(exec, st)
+		}
+	}
+	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+		exec, err := skipExistingRoles(ctx, admin, path, exec, res)
+		if err != nil {
+			return err
+		}
+		created, err := ensureRoles(ctx, admin, referencedRoles(exec))
+		if err != nil {
+			return err
+		}
+		if len(created) > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("created missing role(s) %s on the dev server as NOLOGIN stub roles (cluster-wide)", strings.Join(created, ", ")))
+		}
+		conn, err := connect(ctx, "dev server", scratchURL)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(ctx, "SET check_function_bodies = off", pgx.QueryExecModeSimpleProtocol); err != nil {
+			return fmt.Errorf("scratch database: %w", err)
+		}
+		if err := ExecStatements(ctx, conn, path, exec); err != nil {
+			return err
+		}
+		// A fresh connection: the file may have changed session state
+		// (search_path, role, an open transaction).
+		ic, err := connect(ctx, "dev server", scratchURL)
+		if err != nil {
+			return err
+		}
+		defer ic.Close(context.Background())
+		s, err := Introspect(ctx, ic)
+		if err != nil {
+			return fmt.Errorf("introspect %s loaded on the dev server: %w", path, err)
+		}
+		res.Schema = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// EmptyFrom returns the model of a freshly created, empty database on the
+// dev server devURL (it has the public schema and whatever the server puts
+// into every new database, such as plpgsql). A diff from it to a model
+// creates only the model's own objects. The scratch database is dropped.
+func EmptyFrom(ctx context.Context, devURL string) (*Schema, error) {
+	var s *Schema
+	err := withScratch(ctx, devURL, func(_ *pgx.Conn, scratchURL string) error {
+		conn, err := connect(ctx, "dev server", scratchURL)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		s, err = Introspect(ctx, conn)
+		if err != nil {
+			return fmt.Errorf("introspect empty scratch database: %w", err)
+		}
+		return nil
+	})
+	return s, err
+}
+
+// withScratch connects to the dev server, creates a scratch database from
+// template0, calls fn with the admin connection and the scratch database's
+// connection string, and always drops the scratch database afterwards (on
+// a fresh connection with a background context, so that a cancelled ctx
+// still cleans up). The error of fn comes first; a failed drop is reported
+// when fn succeeded.
+func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, scratchURL string) error) (err error) {
+	admin, err := connect(ctx, "dev server", devURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(context.Background())
+	name, err := scratchName()
+	if err != nil {
+		return err
+	}
+	ident := pgx.Identifier{name}.Sanitize()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident+" TEMPLATE template0"); err != nil {
+		return fmt.Errorf("create scratch database on dev server %s: %w", ServerAddr(devURL), err)
+	}
+	defer func() {
+		if derr := dropScratch(devURL, ident); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	scratchURL, err := withDatabase(admin.Config(), name)
+	if err != nil {
+		return err
+	}
+	return fn(admin, scratchURL)
+}
+
+// dropScratch drops a scratch database on a fresh admin connection.
+func dropScratch(devURL, ident string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
+	defer cancel()
+	c, err := connect(ctx, "dev server", devURL)
+	if err != nil {
+		return fmt.Errorf("drop scratch database %s: %w", ident, err)
+	}
+	defer c.Close(context.Background())
+	if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop scratch database %s: %w", ident, err)
+	}
+	return nil
+}
+
+// scratchName returns ScratchPrefix + "<pid>_<8 random hex digits>".
+func scratchName() (string, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("scratch database name: %w", err)
+	}
+	return fmt.Sprintf("%s%d_%s", ScratchPrefix, os.Getpid(), hex.EncodeToString(b[:])), nil
+}
+
+// withDatabase returns a keyword/value connection string for the server of
+// cfg with database db (the password, TLS mode and runtime parameters are
+// kept).
+func withDatabase(cfg *pgx.ConnConfig, db string) (string, error) {
+	kv := func(k, v string) string {
+		return k + "='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+	}
+	parts := []string{
+		kv("host", cfg.Host),
+		kv("port", strconv.Itoa(int(cfg.Port))),
+		kv("user", cfg.User),
+		kv("dbname", db),
+	}
+	if cfg.Password != "" {
+		parts = append(parts, kv("password", cfg.Password))
+	}
+	if cfg.TLSConfig == nil {
+		parts = append(parts, kv("sslmode", "disable"))
+	}
+	if cfg.ConnectTimeout > 0 {
+		parts = append(parts, kv("connect_timeout", strconv.Itoa(int(cfg.ConnectTimeout.Seconds()))))
+	}
+	keys := SortedKeys(cfg.RuntimeParams)
+	for _, k := range keys {
+		if k == "application_name" || k == "search_path" || k == "options" {
+			parts = append(parts, kv(k, cfg.RuntimeParams[k]))
+		}
+	}
+	return strings.Join(parts, " "), nil
+}
+
+// ExecFile applies the SQL file at path to conn statement by statement over
+// the simple protocol, in file order (data statements included). It stops
+// at the first error, returned as a *PosError
+// "file:line:col: ERROR: message (SQLSTATE xxxxx)"; a parse error executes
+// nothing.
+func ExecFile(ctx context.Context, conn *pgx.Conn, path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read SQL file: %w", err)
+	}
+	stmts, err := SplitSQL(path, src)
+	if err != nil {
+		return err
+	}
+	return ExecStatements(ctx, conn, path, stmts)
+}
+
+// ExecStatements executes stmts (from SplitSQL of the file path) one by one
+// over the simple protocol. A server error becomes a *PosError at the
+// statement's position, moved to the error's own position inside the
+// statement when the server gives one; it wraps the *pgconn.PgError.
+func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []Statement) error {
+	for _, st := range stmts {
+		if _, err := conn.Exec(ctx, st.Text, pgx.QueryExecModeSimpleProtocol); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return fmt.Errorf("%s:%d:%d: %w", path, st.Line, st.Col, cerr)
+			}
+			return stmtError(path, st, err)
+		}
+	}
+	return nil
+}
+
+// stmtError locates a server error in the file.
+func stmtError(path string, st Statement, err error) error {
+	line, col := st.Line, st.Col
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return &PosError{File: path, Line: line, Col: col, Msg: err.Error(), Err: err}
+	}
+	if pe.Position > 0 {
+		// Position is a 1-based character index into the statement text.
+		off := charToByte(st.Text, 0, int(pe.Position)-1)
+		before := st.Text[:off]
+		if n := strings.Count(before, "\n"); n > 0 {
+			line += n
+			col = len([]rune(before[strings.LastIndexByte(before, '\n')+1:])) + 1
+		} else {
+			col += len([]rune(before))
+		}
+	}
+	msg := fmt.Sprintf("%s: %s (SQLSTATE %s)", pe.Severity, pe.Message, pe.Code)
+	return &PosError{File: path, Line: line, Col: col, Msg: msg, Err: err}
+}
+
+// skipExistingRoles drops from stmts the CREATE ROLE statements for roles
+// that already exist on the dev server (roles are cluster-wide, not part
+// of a database's schema), with a note in res for each; the CREATE ROLE
+// statements it keeps get a note too.
+func skipExistingRoles(ctx context.Context, admin *pgx.Conn, path string, stmts []Statement, res *LoadResult) ([]Statement, error) {
+	out := make([]Statement, 0, len(stmts))
+	for _, st := range stmts {
+		if cr := st.Node.GetCreateRoleStmt(); cr != nil {
+			var exists bool
+			if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)", cr.Role).Scan(&exists); err != nil {
+				return nil, fmt.Errorf("look up role %s on the dev server: %w", QuoteIdent(cr.Role), err)
+			}
+			if exists {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+				continue
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ensureRoles creates, as NOLOGIN roles, those of names that do not exist on
+// the server, and returns the names it created.
+func ensureRoles(ctx context.Context, admin *pgx.Conn, names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	rows, err := admin.Query(ctx, "SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY($1)", names)
+	if err != nil {
+		return nil, fmt.Errorf("look up roles on the dev server: %w", err)
+	}
+	existing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("look up roles on the dev server: %w", err)
+	}
+	have := map[string]bool{}
+	for _, r := range existing {
+		have[r] = true
+	}
+	var created []string
+	for _, n := range names {
+		if have[n] {
+			continue
+		}
+		if _, err := admin.Exec(ctx, "CREATE ROLE "+pgx.Identifier{n}.Sanitize()+" NOLOGIN"); err != nil {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.Code == "42710" { // duplicate_object: created concurrently
+				continue
+			}
+			return created, fmt.Errorf("create stub role %s on the dev server: %w", QuoteIdent(n), err)
+		}
+		created = append(created, n)
+	}
+	return created, nil
+}
