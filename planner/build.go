@@ -3,7 +3,6 @@ package planner
 import (
 	"container/heap"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/pgshift/pgshift/diff"
@@ -139,16 +138,57 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		}
 	}
 	if len(plan.Steps) != len(nodes) {
-		var stuck []string
-		for _, n := range nodes {
-			if n.nIn > 0 {
-				stuck = append(stuck, n.step.Summary)
-			}
-		}
-		sort.Strings(stuck)
-		return nil, fmt.Errorf("plan: dependency cycle between: %s", strings.Join(stuck, "; "))
+		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
 	return plan, nil
+}
+
+// findCycle returns the summaries of one cycle among the nodes Kahn's
+// algorithm could not place (those with nIn > 0), first node repeated last.
+func findCycle(nodes []*node) []string {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[*node]int{}
+	var stack []*node
+	var cycle []string
+	var visit func(n *node) bool
+	visit = func(n *node) bool {
+		color[n] = grey
+		stack = append(stack, n)
+		for _, m := range n.after {
+			if m.nIn == 0 {
+				continue
+			}
+			switch color[m] {
+			case grey:
+				i := len(stack) - 1
+				for stack[i] != m {
+					i--
+				}
+				for _, x := range stack[i:] {
+					cycle = append(cycle, x.step.Summary)
+				}
+				cycle = append(cycle, m.step.Summary)
+				return true
+			case white:
+				if visit(m) {
+					return true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[n] = black
+		return false
+	}
+	for _, n := range nodes {
+		if n.nIn > 0 && color[n] == white && visit(n) {
+			return cycle
+		}
+	}
+	return []string{"(not found)"}
 }
 
 type nodeQueue []*node

@@ -327,10 +327,12 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		id := schema.ID(schema.KindSequence, c.To.Key())
 		d.needs = []string{id}
 		d.uses = []string{id}
-		if c.To.OwnedBy != "" {
+		// The owning columns matter only when ownership changes; an owned
+		// sequence keeps its column through the column's own changes.
+		if c.To.OwnedBy != c.From.OwnedBy && c.To.OwnedBy != "" {
 			d.needs = append(d.needs, schema.ID(schema.KindColumn, c.To.OwnedBy))
 		}
-		if c.From.OwnedBy != "" {
+		if c.To.OwnedBy != c.From.OwnedBy && c.From.OwnedBy != "" {
 			d.uses = append(d.uses, schema.ID(schema.KindColumn, c.From.OwnedBy))
 		}
 	case *diff.CreateFunction:
@@ -407,9 +409,11 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		id := polID(c.Table, c.To.Name)
 		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
 	case *diff.SetComment:
-		d.needs, d.uses = []string{c.ID}, []string{c.ID}
+		// Comments and privileges change only on objects present on both
+		// sides, so they just follow whatever (re)creates the object.
+		d.needs = []string{c.ID}
 	case *diff.SetPrivileges:
-		d.needs, d.uses = []string{c.ID}, []string{c.ID}
+		d.needs = []string{c.ID}
 	}
 	return d
 }
