@@ -1,0 +1,2 @@
+CREATE TABLE public.logs (id bigint NOT NULL, at date NOT NULL, msg text) PARTITION BY RANGE (at);
+CREATE TABLE public.logs_2025 PARTITION OF public.logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
