@@ -196,6 +196,7 @@ SELECT a.attrelid, a.attnum::int2, a.attname, format_type(a.atttypid, a.atttypmo
            WHERE co.oid = a.attcollation) ELSE '' END),
        coalesce(a.attoptions, '{}'::text[]), coalesce(a.attstattarget::int, -1),
        (CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text ELSE '' END),
+       (CASE WHEN a.attstorage <> t.typstorage THEN t.typstorage::text ELSE '' END),
        `+compression+`, coalesce(d.description, ''), `+aclSQL("a.attacl", "", "c.relowner")+`
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -217,7 +218,7 @@ ORDER BY a.attrelid, a.attnum`,
 				attCollName string
 			)
 			if err := r.Scan(&rel, &attnum, &col.Name, &col.Type, &col.NotNull, &local, &def, &adoid, &ident, &gen,
-				&col.Collation, &col.Options, &col.Statistics, &col.Storage, &col.Compression, &col.Comment, &col.ACL); err != nil {
+				&col.Collation, &col.Options, &col.Statistics, &col.Storage, &col.TypeStorage, &col.Compression, &col.Comment, &col.ACL); err != nil {
 				return err
 			}
 			if ri := in.rels[rel]; ri != nil {
@@ -323,6 +324,9 @@ WHERE `+userNamespace+` AND co.contype <> 't' AND (co.contype <> 'n' OR co.conty
 				return err
 			}
 			c.Type = ConstraintType(contype)
+			if contype == "c" {
+				c.Definition = normalizeCheck(c.Definition)
+			}
 			if typid != 0 {
 				tr, ok := in.typeRaw[typid]
 				if !ok || tr.member {

@@ -178,7 +178,7 @@ CREATE TABLE uses (m mood[], p pair, r floatrange, mr textranges);`, func(t *tes
 			if len(d.Constraints) != 1 {
 				t.Fatalf("posint constraints: %+v", d.Constraints)
 			}
-			eq(t, "posint check", d.Constraints[0].Definition, "CHECK (public.positive(VALUE))")
+			eq(t, "posint check", d.Constraints[0].Definition, "CHECK (public.positive(value))")
 			eq(t, "posint check comment", d.Constraints[0].Comment, "must be positive")
 			hasDep(t, "posint", d.Deps, "function public.positive(integer)", "schema public")
 			eq(t, "ctext.Collation", s.Types["public.ctext"].Collation, `pg_catalog."C"`)

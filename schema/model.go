@@ -269,6 +269,9 @@ type Column struct {
 	Statistics int
 	// Storage is attstorage when it differs from the type's default (typstorage), else "".
 	Storage string
+	// TypeStorage is the type's default storage (typstorage) when Storage is
+	// set, else "": what RESET of the storage goes back to.
+	TypeStorage string
 	// Compression is attcompression ("p" pglz, "l" lz4) or "".
 	Compression string
 
