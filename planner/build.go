@@ -65,7 +65,7 @@ type depInfo struct {
 }
 
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
-	plan := &Plan{Notes: b.notes}
+	plan := &Plan{Notes: append(b.notes, unmanagedNotes(b.from, b.to)...)}
 	var nodes []*node
 	for _, ch := range changes {
 		if u, ok := ch.(*diff.Unsupported); ok {
@@ -141,6 +141,32 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
 	return plan, nil
+}
+
+// unmanagedNotes reports unmanaged objects (schema.Unmanaged) present on one
+// side only: pgshift does not migrate them, and says so.
+func unmanagedNotes(from, to *schema.Schema) []string {
+	key := func(u schema.Unmanaged) string { return u.Kind + " " + u.Name }
+	in := func(list []schema.Unmanaged, k string) bool {
+		for _, u := range list {
+			if key(u) == k {
+				return true
+			}
+		}
+		return false
+	}
+	var notes []string
+	for _, u := range to.Unmanaged {
+		if !in(from.Unmanaged, key(u)) {
+			notes = append(notes, fmt.Sprintf("unmanaged: %s exists only in the target state; pgshift does not create it", key(u)))
+		}
+	}
+	for _, u := range from.Unmanaged {
+		if !in(to.Unmanaged, key(u)) {
+			notes = append(notes, fmt.Sprintf("unmanaged: %s exists only in the current state; pgshift does not drop it", key(u)))
+		}
+	}
+	return notes
 }
 
 // findCycle returns the summaries of one cycle among the nodes Kahn's

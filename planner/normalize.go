@@ -309,7 +309,7 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.uses = c.Type.Deps
 	case *diff.AlterType:
 		id := schema.ID(schema.KindType, c.To.Key())
-		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
+		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 		if enumNeedsRecreate(c.From, c.To) || enumNeedsRecreate(c.To, c.From) {
 			// The recreation retypes every column of the enum; the same
 			// dependencies serve the up step and its inverse.
@@ -343,14 +343,14 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.uses = c.Function.Deps
 	case *diff.ReplaceFunction:
 		d.sets = []string{schema.ID(schema.KindFunction, c.To.Key())}
-		d.needs, d.uses = c.To.Deps, c.From.Deps
+		d.needs, d.uses = c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 	case *diff.CreateTable:
 		d.sets, d.needs = tableIDs(c.Table), tableDeps(c.Table)
 	case *diff.DropTable:
 		d.unsets, d.uses = tableIDs(c.Table), tableDeps(c.Table)
 	case *diff.AlterTable:
 		id := schema.ID(schema.KindTable, c.To.Key())
-		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
+		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 		if c.To.PartitionOf != "" {
 			d.needs = append(d.needs, schema.ID(schema.KindTable, c.To.PartitionOf))
 		}
@@ -362,7 +362,7 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.uses = c.Column.Deps
 	case *diff.AlterColumn:
 		id := colID(c.Table.Key(), c.To.Name)
-		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
+		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 		if c.From.Type != c.To.Type || c.From.Collation != c.To.Collation || c.From.Generated != c.To.Generated {
 			d.unsets = []string{id}
 		}
@@ -390,7 +390,7 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.unsets, d.uses = viewIDs(c.View), viewDeps(c.View)
 	case *diff.ReplaceView:
 		d.sets = []string{schema.ID(schema.KindView, c.To.Key())}
-		d.needs, d.uses = c.To.Deps, c.From.Deps
+		d.needs, d.uses = c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 	case *diff.CreateTrigger:
 		d.sets = []string{trgID(c.Table, c.Trigger.Name)}
 		d.needs = append([]string{tableOrViewID(c.Table)}, c.Trigger.Deps...)
@@ -407,7 +407,7 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.uses = c.Policy.Deps
 	case *diff.AlterPolicy:
 		id := polID(c.Table, c.To.Name)
-		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, c.From.Deps
+		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, dropped(c.From.Deps, c.To.Deps)
 	case *diff.SetComment:
 		// Comments and privileges change only on objects present on both
 		// sides, so they just follow whatever (re)creates the object.
@@ -416,6 +416,19 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		d.needs = []string{c.ID}
 	}
 	return d
+}
+
+// dropped lists the dependencies of an object's old state that its new
+// state no longer has: an in-place change must run before those go away.
+// Dependencies kept by both states order the change through "needs".
+func dropped(from, to []string) []string {
+	var out []string
+	for _, id := range from {
+		if !slices.Contains(to, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func withoutOwner(s *schema.Sequence) []string {

@@ -256,7 +256,7 @@ func alterSequence(c *diff.AlterSequence) rendered {
 		opts = append([]string{"AS " + c.To.DataType}, opts...)
 	}
 	if len(opts) > 0 {
-		r.sql = append(r.sql, raiseSequenceValue(c.From, c.To)...)
+		r.sql = append(r.sql, raiseSequenceValue(schema.QuoteLiteral(k), c.From, c.To)...)
 		r.sql = append(r.sql, "ALTER SEQUENCE "+k+" "+strings.Join(opts, " ")+";")
 	}
 	if c.From.Unlogged != c.To.Unlogged {

@@ -354,17 +354,16 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			sql = append(sql, alter+"SET GENERATED "+map[string]string{"a": "ALWAYS", "d": "BY DEFAULT"}[to.Identity]+";")
 		}
 		if from.IdentitySequence != nil && to.IdentitySequence != nil {
-			sql = append(sql, raiseSequenceValue(from.IdentitySequence, to.IdentitySequence)...)
+			seq := fmt.Sprintf("pg_catalog.pg_get_serial_sequence(%s, %s)", schema.QuoteLiteral(k), schema.QuoteLiteral(name))
+			sql = append(sql, raiseSequenceValue(seq, from.IdentitySequence, to.IdentitySequence)...)
+			// One statement: every intermediate state must satisfy
+			// MINVALUE <= START <= MAXVALUE.
+			var sets []string
 			for _, o := range sequenceOptions(to.IdentitySequence, from.IdentitySequence) {
-				if o == "NO CYCLE" {
-					sql = append(sql, alter+"SET NO CYCLE;")
-					continue
-				}
-				if o == "CYCLE" {
-					sql = append(sql, alter+"SET CYCLE;")
-					continue
-				}
-				sql = append(sql, alter+"SET "+o+";")
+				sets = append(sets, "SET "+o)
+			}
+			if len(sets) > 0 {
+				sql = append(sql, alter+strings.Join(sets, " ")+";")
 			}
 		}
 	}
@@ -373,16 +372,16 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	return r
 }
 
-// raiseSequenceValue moves a sequence that is below a raised MINVALUE up to
-// it, so that ALTER SEQUENCE does not fail ("RESTART value cannot be less
-// than MINVALUE"); a sequence already past it is left where it is.
-func raiseSequenceValue(from, to *schema.Sequence) []string {
-	if to.Min <= from.Min || to.Name == "" {
+// raiseSequenceValue moves a sequence (seq: an SQL expression naming it)
+// that is below a raised MINVALUE up to it, so that ALTER SEQUENCE does not
+// fail ("RESTART value cannot be less than MINVALUE"); a sequence already
+// at or past the new minimum is left where it is.
+func raiseSequenceValue(seq string, from, to *schema.Sequence) []string {
+	if to.Min <= from.Min {
 		return nil
 	}
-	k := schema.QualName(to.Schema, to.Name)
-	return []string{fmt.Sprintf("SELECT pg_catalog.setval(%s, GREATEST(last_value, %d), is_called AND last_value >= %d) FROM %s;",
-		schema.QuoteLiteral(k), to.Min, to.Min, k)}
+	return []string{fmt.Sprintf("SELECT pg_catalog.setval(s, %d, false) FROM (SELECT %s::regclass AS s) seq\n"+
+		"WHERE coalesce(pg_catalog.pg_sequence_last_value(s), %d) < %d;", to.Min, seq, to.Min-1, to.Min)}
 }
 
 func withGenerated(c *schema.Column, g string) *schema.Column {
