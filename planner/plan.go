@@ -1,5 +1,7 @@
 // Package planner turns typed schema changes (package diff) into an ordered
-// plan of steps, each with its up SQL and the exact reverse as down SQL.
+// plan of steps, each with its up SQL and the exact reverse as down SQL, the
+// locks it takes and its hazards; dangerous changes are split into phases
+// (expand / backfill / contract) that can be deployed with running code.
 package planner
 
 // Plan is an ordered list of steps. Applying every step's Up in order takes
@@ -7,9 +9,51 @@ package planner
 // order takes it back.
 type Plan struct {
 	Steps []*Step
+	// Phases describes each phase number used by Steps, in order. A plan
+	// made only of single-phase steps has one phase.
+	Phases []Phase
 	// Notes are things the plan reports but does not do: unsupported
 	// changes, unmanaged objects, skipped drops.
 	Notes []string
+}
+
+// Phase is one deployment phase of a plan. Between two phases the
+// application is deployed (or switched), as Before says.
+type Phase struct {
+	Number int
+	// Title names the phase, e.g. "expand", "backfill", "contract".
+	Title string
+	// Before says what must happen before this phase runs (e.g. "deploy
+	// code that reads users.email_new"); "" when nothing.
+	Before string
+}
+
+// HazardKind classifies a hazard of a step.
+type HazardKind string
+
+// Hazard kinds, shown in text, markdown and JSON output.
+const (
+	// HazardDataLoss: the step destroys data (a dropped table or column).
+	HazardDataLoss HazardKind = "data-loss"
+	// HazardBlockingLock: the step holds a lock that blocks reads or writes
+	// of a relation for longer than a catalog update.
+	HazardBlockingLock HazardKind = "blocking-lock"
+	// HazardTableRewrite: the step rewrites every row of a table.
+	HazardTableRewrite HazardKind = "table-rewrite"
+	// HazardTableScan: the step reads every row of a table while holding a lock.
+	HazardTableScan HazardKind = "table-scan"
+	// HazardBackwardIncompatible: code written for the old schema breaks.
+	HazardBackwardIncompatible HazardKind = "backward-incompatible"
+	// HazardNonTransactional: the step cannot run inside a transaction block.
+	HazardNonTransactional HazardKind = "non-transactional"
+	// HazardIrreversible: the down step cannot restore the old state exactly.
+	HazardIrreversible HazardKind = "irreversible"
+)
+
+// Hazard is one risk of a step, with a human explanation.
+type Hazard struct {
+	Kind    HazardKind `json:"kind"`
+	Message string     `json:"message"`
 }
 
 // Step is one change, as SQL.
@@ -20,13 +64,42 @@ type Step struct {
 	Up   []string
 	Down []string
 	// Transactional is false for a statement that cannot run inside a
-	// transaction block (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE
-	// when the value is used later): the emitter puts it alone in its own file.
+	// transaction block (CREATE INDEX CONCURRENTLY, a batched backfill that
+	// commits per batch, ALTER TYPE ... ADD VALUE whose value is used
+	// later): the emitter puts such a step alone in its own file.
 	Transactional bool
 	// Irreversible is non-empty when Down cannot restore the previous state
 	// exactly (e.g. data lost by a dropped column); it says why.
 	Irreversible string
+
+	// Phase is the step's deployment phase (1-based; 0 is treated as 1).
+	// Steps of different phases never share a file.
+	Phase int
+	// Lock is the strongest lock level the step takes, as PostgreSQL's
+	// "Explicit Locking" chapter names it ("ACCESS EXCLUSIVE",
+	// "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE", ...); "" for none.
+	Lock string
+	// Relations are the qualified names the lock is taken on.
+	Relations []string
+	// Rewrites is true when the step rewrites the table (and its indexes).
+	Rewrites bool
+	// Scans is true when the step reads the whole table under its lock.
+	Scans bool
+	// Hazards lists the step's risks.
+	Hazards []Hazard
+	// StatementTimeout overrides the plan's statement_timeout for this
+	// step's file (e.g. "0" for VALIDATE CONSTRAINT, which may run long
+	// under a weak lock); "" keeps the default.
+	StatementTimeout string
 }
 
 // Empty reports whether the plan has no steps.
 func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// PhaseOf returns the step's phase number, treating 0 as 1.
+func (s *Step) PhaseOf() int {
+	if s.Phase < 1 {
+		return 1
+	}
+	return s.Phase
+}
