@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,29 +246,11 @@ func truncate(s string, n int) string {
 	return s[:n] + "\n...(truncated)"
 }
 
-// pgEnv returns PGHOST/PGPORT/PGUSER for the admin server, for load.sh.
+// pgEnv returns the environment with PGHOST/PGPORT/PGUSER for the admin
+// server (a Unix socket directory too), for load.sh.
 func pgEnv(t testing.TB) []string {
 	t.Helper()
-	u, err := url.Parse(pgtest.AdminURL())
-	if err != nil {
-		t.Fatalf("PGSHIFT_TEST_URL: %v", err)
-	}
-	env := os.Environ()
-	host := u.Hostname()
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	env = append(env, "PGHOST="+host)
-	if p := u.Port(); p != "" {
-		env = append(env, "PGPORT="+p)
-	}
-	if u.User != nil && u.User.Username() != "" {
-		env = append(env, "PGUSER="+u.User.Username())
-	}
-	if pw, ok := u.User.Password(); ok {
-		env = append(env, "PGPASSWORD="+pw)
-	}
-	return env
+	return append(os.Environ(), pgtest.PGEnv()...)
 }
 
 // dropDatabaseCleanup drops db WITH (FORCE) when the test ends.

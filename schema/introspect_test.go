@@ -622,7 +622,7 @@ func loadAndCanonical(t *testing.T, name, db string, logTime bool) (text string,
 	}()
 	cmd := exec.CommandContext(ctx, "/work/shared/corpus/load.sh", name, db)
 	// synchronous_commit=off: the loads are thousands of small commits; durability does not matter here.
-	cmd.Env = append(os.Environ(), "PGHOST=127.0.0.1", "PGUSER=postgres", "PGOPTIONS=-c synchronous_commit=off")
+	cmd.Env = append(append(os.Environ(), pgtest.PGEnv()...), "PGOPTIONS=-c synchronous_commit=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("load %s: %v\n%s", name, err, out)
 	}

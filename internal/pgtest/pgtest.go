@@ -30,6 +30,46 @@ func AdminURL() string {
 	return DefaultURL
 }
 
+// PGEnv returns the libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD)
+// naming the AdminURL server, for tools run by tests (psql, load.sh). A
+// Unix socket directory given as the URL's host query parameter
+// (postgres://postgres@/postgres?host=/tmp/sock&port=54318) becomes PGHOST.
+func PGEnv() []string {
+	u, err := url.Parse(AdminURL())
+	if err != nil {
+		return nil
+	}
+	q := u.Query()
+	host := u.Hostname()
+	if h := q.Get("host"); h != "" {
+		host = h
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	env := []string{"PGHOST=" + host}
+	port := u.Port()
+	if p := q.Get("port"); p != "" {
+		port = p
+	}
+	if port != "" {
+		env = append(env, "PGPORT="+port)
+	}
+	user := "postgres"
+	if u.User != nil && u.User.Username() != "" {
+		user = u.User.Username()
+	} else if v := q.Get("user"); v != "" {
+		user = v
+	}
+	env = append(env, "PGUSER="+user)
+	if u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			env = append(env, "PGPASSWORD="+pw)
+		}
+	}
+	return env
+}
+
 // URLFor returns AdminURL with its database replaced by db.
 func URLFor(tb testing.TB, db string) string {
 	u, err := url.Parse(AdminURL())
