@@ -172,7 +172,8 @@ func (in *introspector) readUnmanaged(ctx context.Context) error {
 		`SELECT 'text search template', ` + qual("n.nspname", "x.tmplname") + ` FROM pg_ts_template x JOIN pg_namespace n ON n.oid = x.tmplnamespace
 		 WHERE ` + userNamespace + ` AND ` + notExtMember("pg_ts_template", "x.oid"),
 		`SELECT 'cast', '(' || format_type(x.castsource, NULL) || ' AS ' || format_type(x.casttarget, NULL) || ')' FROM pg_cast x
-		 WHERE x.oid >= 16384 AND ` + notExtMember("pg_cast", "x.oid"),
+		 WHERE x.oid >= 16384 AND ` + notExtMember("pg_cast", "x.oid") + `
+		   AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_cast'::regclass AND i.objid = x.oid AND i.deptype = 'i')`,
 		`SELECT 'rule', ` + q("x.rulename") + ` || ' ON ' || ` + qual("n.nspname", "c.relname") + ` FROM pg_rewrite x
 		 JOIN pg_class c ON c.oid = x.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
 		 WHERE x.rulename <> '_RETURN' AND ` + userNamespace + ` AND ` + notExtMember("pg_class", "c.oid"),
