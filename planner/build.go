@@ -10,7 +10,16 @@ import (
 )
 
 // Options tune the plan.
-type Options struct{}
+type Options struct {
+	// Mode is ModeSafe (default, "") or ModeDirect.
+	Mode Mode
+	// AllowDrop plans DROP TABLE and DROP COLUMN. Without it those changes
+	// (and the drops that only they need) are skipped and listed in
+	// Plan.Notes: pgshift never drops data it was not asked to.
+	AllowDrop bool
+	// BatchSize is the number of rows per backfill batch; 0 means 1,000.
+	BatchSize int
+}
 
 // Build diffs from against to and returns the ordered plan that migrates a
 // database in state from to state to. Both models must come from
@@ -30,6 +39,9 @@ func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	b := newBuilder(from, to, opts)
 	changes := b.normalize(diff.Compare(from, to))
 	changes = b.addDependents(changes)
+	if !opts.AllowDrop {
+		changes = b.skipDrops(changes)
+	}
 	return b.order(changes)
 }
 
@@ -67,25 +79,25 @@ type depInfo struct {
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	plan := &Plan{Notes: append(b.notes, unmanagedNotes(b.from, b.to)...)}
 	var nodes []*node
+	var chain [][2]*node
 	for _, ch := range changes {
 		if u, ok := ch.(*diff.Unsupported); ok {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason))
 			continue
 		}
-		up := b.render(ch, b.from, b.to)
-		down := b.render(ch.Inverse(), b.to, b.from)
-		step := &Step{
-			Summary:       up.summary,
-			Up:            up.sql,
-			Down:          down.sql,
-			Transactional: !up.nonTransactional,
-			Irreversible:  up.irreversible,
+		deps := b.depsOf(ch)
+		rank := b.render(ch, b.from, b.to).rank
+		var prev *node
+		for _, step := range b.stepsFor(ch) {
+			n := &node{change: ch, step: step, rank: rank, seq: len(nodes), deps: deps}
+			nodes = append(nodes, n)
+			if prev != nil {
+				chain = append(chain, [2]*node{prev, n})
+			}
+			prev = n
 		}
-		if down.nonTransactional {
-			step.Transactional = false
-		}
-		nodes = append(nodes, &node{change: ch, step: step, rank: up.rank, seq: len(nodes), deps: b.depsOf(ch)})
 	}
+	plan.Phases = []Phase{{Number: 1, Title: "migrate"}}
 	// Edges.
 	setters := map[string][]*node{}
 	unsetters := map[string][]*node{}
@@ -98,10 +110,14 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		}
 	}
 	edge := func(a, c *node) {
-		if a != c {
+		if a != c && a.change != c.change {
 			a.after = append(a.after, c)
 			c.nIn++
 		}
+	}
+	for _, c := range chain {
+		c[0].after = append(c[0].after, c[1])
+		c[1].nIn++
 	}
 	for _, n := range nodes {
 		for _, id := range n.deps.needs {

@@ -1,0 +1,634 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/schema"
+)
+
+// Mode selects how changes to existing tables are planned.
+type Mode string
+
+const (
+	// ModeSafe (the default) splits changes that would hold a blocking lock
+	// for a scan, an index build or a rewrite into steps that do not:
+	// CREATE INDEX CONCURRENTLY, constraints added NOT VALID and validated
+	// in a transaction of their own, SET NOT NULL proved by a validated
+	// CHECK, volatile defaults backfilled in batches.
+	ModeSafe Mode = "safe"
+	// ModeDirect plans every change as one plain statement: for small
+	// tables and development databases.
+	ModeDirect Mode = "direct"
+)
+
+// Lock levels, as PostgreSQL's "Explicit Locking" chapter (13.3.1) names them.
+const (
+	LockAccessExclusive    = "ACCESS EXCLUSIVE"
+	LockExclusive          = "EXCLUSIVE"
+	LockShareRowExclusive  = "SHARE ROW EXCLUSIVE"
+	LockShare              = "SHARE"
+	LockShareUpdateExcl    = "SHARE UPDATE EXCLUSIVE"
+	LockRowExclusive       = "ROW EXCLUSIVE"
+	defaultBatchSize       = 1000
+	backfillStatementLimit = "0"
+)
+
+// part is one step of a recipe, with its exact reverse.
+type part struct {
+	summary, downSummary string
+	up, down             []string
+	nonTx                bool
+	stmtTimeout          string
+	facts                facts
+}
+
+// facts are the lock and hazard facts of a step.
+type facts struct {
+	lock      string
+	relations []string
+	rewrites  bool
+	scans     bool
+	hazards   []Hazard
+}
+
+func (f *facts) hazard(kind HazardKind, msg string) {
+	f.hazards = append(f.hazards, Hazard{Kind: kind, Message: msg})
+}
+
+// existingTable returns the table with qualified name k when it exists on
+// both sides of the plan (recipes only matter for tables that hold rows).
+func (b *builder) existingTable(k string) *schema.Table {
+	if b.from.Tables[k] == nil || b.to.Tables[k] == nil {
+		return nil
+	}
+	return b.from.Tables[k]
+}
+
+// stepsFor returns the steps of one change: a recipe's parts in safe mode,
+// or a single step.
+func (b *builder) stepsFor(ch diff.Change) []*Step {
+	if b.opts.Mode != ModeDirect {
+		if parts := b.recipe(ch); parts != nil {
+			return b.partSteps(parts)
+		}
+		if parts := b.recipe(ch.Inverse()); parts != nil && mirrorable(ch) {
+			return b.partSteps(mirror(parts))
+		}
+	}
+	up := b.render(ch, b.from, b.to)
+	down := b.render(ch.Inverse(), b.to, b.from)
+	step := &Step{
+		Summary:       up.summary,
+		Up:            up.sql,
+		Down:          down.sql,
+		Transactional: !up.nonTransactional && !down.nonTransactional,
+		Irreversible:  up.irreversible,
+	}
+	f := b.factsOf(ch)
+	if up.nonTransactional {
+		f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
+	}
+	applyFacts(step, f)
+	return []*Step{step}
+}
+
+// mirrorable reports whether a change is the drop side of a recipe whose
+// create side can be mirrored (drops of indexes and constraints).
+func mirrorable(ch diff.Change) bool {
+	switch ch.(type) {
+	case *diff.DropIndex, *diff.DropConstraint:
+		return true
+	}
+	return false
+}
+
+// mirror turns the parts of a create recipe into the parts of the matching
+// drop: reverse order, up and down swapped.
+func mirror(parts []part) []part {
+	out := make([]part, len(parts))
+	for i, p := range parts {
+		q := p
+		q.up, q.down = p.down, p.up
+		q.summary, q.downSummary = p.downSummary, p.summary
+		q.facts = facts{}
+		out[len(parts)-1-i] = q
+	}
+	return out
+}
+
+func (b *builder) partSteps(parts []part) []*Step {
+	var steps []*Step
+	for _, p := range parts {
+		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout}
+		f := p.facts
+		if p.nonTx {
+			f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
+		}
+		applyFacts(s, f)
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func applyFacts(s *Step, f facts) {
+	s.Lock, s.Relations, s.Rewrites, s.Scans = f.lock, f.relations, f.rewrites, f.scans
+	s.Hazards = append(s.Hazards, f.hazards...)
+	if s.Irreversible != "" {
+		s.Hazards = append(s.Hazards, Hazard{Kind: HazardIrreversible, Message: s.Irreversible})
+	}
+}
+
+// recipe returns the safe multi-step form of a change, or nil when the
+// change has none (or needs none).
+func (b *builder) recipe(ch diff.Change) []part {
+	switch c := ch.(type) {
+	case *diff.CreateIndex:
+		return b.indexRecipe(c.Index)
+	case *diff.AddConstraint:
+		return b.constraintRecipe(c.Table, c.Constraint)
+	case *diff.AlterColumn:
+		return b.notNullRecipe(c)
+	case *diff.AddColumn:
+		return b.volatileDefaultRecipe(c)
+	}
+	return nil
+}
+
+// indexRecipe: CREATE INDEX CONCURRENTLY in a file of its own (SHARE UPDATE
+// EXCLUSIVE: reads and writes go on; "CREATE INDEX", Building Indexes
+// Concurrently). The down drops it CONCURRENTLY IF EXISTS, which also
+// removes an INVALID index left by a failed build. Not possible on a
+// partitioned parent (the build must go partition by partition).
+func (b *builder) indexRecipe(i *schema.Index) []part {
+	t := b.existingTable(i.Table)
+	if t == nil || t.Kind == schema.TablePartitioned {
+		return nil
+	}
+	def := strings.Replace(i.Definition, " ON ONLY ", " ON ", 1)
+	def = strings.Replace(def, " INDEX ", " INDEX CONCURRENTLY ", 1)
+	build := part{
+		summary:     "create index " + i.Key() + " concurrently",
+		downSummary: "drop index " + i.Key() + " concurrently",
+		up:          []string{def + ";"},
+		down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + i.Key() + ";"},
+		nonTx:       true,
+		stmtTimeout: backfillStatementLimit,
+		facts:       facts{lock: LockShareUpdateExcl, relations: []string{i.Table}, scans: true},
+	}
+	parts := []part{build}
+	var meta []string
+	if i.Clustered {
+		meta = append(meta, fmt.Sprintf("ALTER TABLE %s CLUSTER ON %s;", i.Table, schema.QuoteIdent(i.Name)))
+	}
+	if i.Comment != "" {
+		meta = append(meta, fmt.Sprintf("COMMENT ON INDEX %s IS %s;", i.Key(), schema.QuoteLiteral(i.Comment)))
+	}
+	if len(meta) > 0 {
+		parts = append(parts, part{summary: "comment and cluster mark of index " + i.Key(),
+			downSummary: "(index " + i.Key() + " is dropped next)", up: meta})
+	}
+	return parts
+}
+
+// constraintRecipe adds a constraint to an existing table without holding
+// a blocking lock for a scan or an index build ("ALTER TABLE" notes):
+//   - CHECK and FOREIGN KEY: ADD ... NOT VALID (instant), then VALIDATE
+//     CONSTRAINT in a transaction of its own (SHARE UPDATE EXCLUSIVE, with
+//     ROW SHARE on the referenced table: reads and writes go on);
+//   - UNIQUE and PRIMARY KEY: CREATE UNIQUE INDEX CONCURRENTLY, then
+//     ADD CONSTRAINT ... USING INDEX (instant).
+func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []part {
+	t := b.existingTable(tb.Key())
+	if t == nil {
+		return nil
+	}
+	k := tb.Key()
+	name := schema.QuoteIdent(c.Name)
+	meta := b.constraintMeta(k, c)
+	switch c.Type {
+	case schema.ConstraintCheck, schema.ConstraintForeignKey:
+		if !c.Validated {
+			return nil // stays NOT VALID: adding it is already instant
+		}
+		if c.Type == schema.ConstraintForeignKey && t.Kind == schema.TablePartitioned && b.from.ServerVersionNum < 180000 {
+			return nil // NOT VALID foreign keys on partitioned tables need PostgreSQL 18
+		}
+		rels := []string{k}
+		addLock := LockAccessExclusive
+		if c.Type == schema.ConstraintForeignKey {
+			addLock = LockShareRowExclusive
+			if c.ReferencedTable != "" && c.ReferencedTable != k {
+				rels = append(rels, c.ReferencedTable)
+			}
+		}
+		add := part{
+			summary:     "add constraint " + name + " on " + k + " NOT VALID",
+			downSummary: "drop constraint " + name + " on " + k,
+			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;", k, name, c.Definition)}, meta...),
+			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
+			facts:       facts{lock: addLock, relations: rels},
+		}
+		validate := part{
+			summary:     "validate constraint " + name + " on " + k,
+			downSummary: "(constraint " + name + " on " + k + " is dropped next)",
+			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, name)},
+			stmtTimeout: backfillStatementLimit,
+			facts:       facts{lock: LockShareUpdateExcl, relations: rels, scans: true},
+		}
+		validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails if existing rows violate it")
+		return []part{add, validate}
+	case schema.ConstraintUnique, schema.ConstraintPrimaryKey:
+		cols, tail, ok := indexSpec(c)
+		if !ok || c.Index == "" {
+			return nil
+		}
+		kw := "UNIQUE"
+		if c.Type == schema.ConstraintPrimaryKey {
+			kw = "PRIMARY KEY"
+		}
+		ixName := schema.QuoteIdent(c.Name)
+		ixKey := c.Index
+		build := part{
+			summary:     "build unique index " + ixKey + " concurrently for constraint " + name,
+			downSummary: "drop index " + ixKey + " concurrently",
+			up:          []string{fmt.Sprintf("CREATE UNIQUE INDEX CONCURRENTLY %s ON %s %s;", ixName, k, cols)},
+			down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + ixKey + ";"},
+			nonTx:       true,
+			stmtTimeout: backfillStatementLimit,
+			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		}
+		attach := part{
+			summary:     "add constraint " + name + " on " + k + " using index " + ixKey,
+			downSummary: "drop constraint " + name + " on " + k,
+			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", k, name, kw, ixName, tail)}, meta...),
+			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
+			facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		}
+		return []part{build, attach}
+	}
+	return nil
+}
+
+// indexSpec splits a UNIQUE or PRIMARY KEY definition as
+// pg_get_constraintdef prints it into the index's column part
+// ("(a, b) INCLUDE (c)" with "NULLS NOT DISTINCT" moved after it) and the
+// constraint's DEFERRABLE tail; ok is false for forms the recipe does not
+// handle (storage parameters, tablespaces).
+func indexSpec(c *schema.Constraint) (cols, tail string, ok bool) {
+	def := c.Definition
+	for _, p := range []string{"PRIMARY KEY ", "UNIQUE "} {
+		def = strings.TrimPrefix(def, p)
+	}
+	nnd := false
+	if strings.HasPrefix(def, "NULLS NOT DISTINCT ") {
+		nnd, def = true, strings.TrimPrefix(def, "NULLS NOT DISTINCT ")
+	}
+	if i := strings.Index(def, " DEFERRABLE"); i >= 0 {
+		def, tail = def[:i], def[i:]
+	}
+	if i := strings.Index(def, " NOT DEFERRABLE"); i >= 0 {
+		def = def[:i]
+	}
+	if !strings.HasPrefix(def, "(") || strings.Contains(def, " WITH (") || strings.Contains(def, " USING INDEX TABLESPACE") {
+		return "", "", false
+	}
+	if nnd {
+		def += " NULLS NOT DISTINCT"
+	}
+	return def, tail, true
+}
+
+// nnCheckName is the name of the temporary CHECK that proves NOT NULL.
+func nnCheckName(table, col string) string {
+	n := "pgshift_nn_" + table + "_" + col
+	if len(n) > 63 {
+		n = n[:63]
+	}
+	return n
+}
+
+// notNullRecipe makes an existing column NOT NULL without a long
+// ACCESS EXCLUSIVE scan (PostgreSQL 12+: SET NOT NULL skips the scan when a
+// validated CHECK (col IS NOT NULL) proves it; "ALTER TABLE", SET NOT NULL):
+// add the CHECK NOT VALID, VALIDATE it in a transaction of its own, then SET
+// NOT NULL and drop the CHECK. Other changes of the column go first.
+func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
+	if c.From.NotNull || !c.To.NotNull || b.existingTable(c.Table.Key()) == nil || c.From.Generated != c.To.Generated {
+		return nil
+	}
+	k := c.Table.Key()
+	col := schema.QuoteIdent(c.To.Name)
+	check := schema.QuoteIdent(nnCheckName(c.Table.Name, c.To.Name))
+	var parts []part
+	rest := *c.To
+	rest.NotNull = false
+	if !diff.SameColumnBody(c.From, &rest) {
+		main := &diff.AlterColumn{Table: c.Table, From: c.From, To: &rest}
+		up := b.alterColumn(main)
+		down := b.alterColumn(main.Inverse().(*diff.AlterColumn))
+		f := b.factsOf(main)
+		parts = append(parts, part{summary: up.summary, downSummary: down.summary, up: up.sql, down: down.sql, facts: f})
+	}
+	add := part{
+		summary:     "add NOT NULL check on " + k + "." + col + " NOT VALID",
+		downSummary: "drop NOT NULL check on " + k + "." + col,
+		up:          []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col)},
+		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, check)},
+		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	validate := part{
+		summary:     "validate NOT NULL check on " + k + "." + col,
+		downSummary: "(NOT NULL check on " + k + "." + col + " is dropped next)",
+		up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, check)},
+		stmtTimeout: backfillStatementLimit,
+		facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+	}
+	validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails while NULLs remain")
+	set := part{
+		summary:     "set NOT NULL on " + k + "." + col + " (proved by the check)",
+		downSummary: "drop NOT NULL on " + k + "." + col,
+		up: []string{
+			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", k, col),
+			fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, check),
+		},
+		down: []string{
+			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col),
+			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", k, col),
+		},
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	set.facts.hazard(HazardBackwardIncompatible, "code that writes NULL into "+col+" fails from here on")
+	return append(parts, add, validate, set)
+}
+
+// volatileFunctions are pg_catalog functions whose result differs per row:
+// a default calling one makes ADD COLUMN rewrite the table ("ALTER TABLE"
+// notes: a volatile DEFAULT forces a rewrite).
+var volatileFunctions = []string{"nextval(", "gen_random_uuid(", "random(", "clock_timestamp(", "timeofday(",
+	"uuid_generate_v1(", "uuid_generate_v1mc(", "uuid_generate_v4(", "txid_current(", "statement_timestamp("}
+
+func volatileDefault(expr string) bool {
+	for _, f := range volatileFunctions {
+		if strings.Contains(expr, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// singleKey returns the quoted name and type of a table's one-column
+// primary key, for keyset pagination in backfills.
+func singleKey(t *schema.Table) (name, typ string, ok bool) {
+	for _, c := range t.Constraints {
+		if c.Type != schema.ConstraintPrimaryKey {
+			continue
+		}
+		inner := strings.TrimSuffix(strings.TrimPrefix(c.Definition, "PRIMARY KEY ("), ")")
+		if strings.ContainsAny(inner, ",() ") {
+			return "", "", false
+		}
+		for _, col := range t.Columns {
+			if schema.QuoteIdent(col.Name) == inner {
+				return inner, col.Type, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// volatileDefaultRecipe adds a column whose default is volatile to an
+// existing table without a rewrite under ACCESS EXCLUSIVE: add it without
+// the default (instant), set the default for new rows, backfill existing
+// rows in batches (one transaction per batch), then make it NOT NULL with
+// the NOT NULL recipe.
+func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
+	t := b.existingTable(c.Table.Key())
+	if t == nil || c.Column.Default == "" || !volatileDefault(c.Column.Default) || c.Column.Identity != "" || c.Column.Generated != "" {
+		return nil
+	}
+	key, keyType, ok := singleKey(t)
+	if !ok {
+		b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key: column %s is added with its volatile default in one step (table rewrite)",
+			t.Key(), schema.QuoteIdent(c.Column.Name)))
+		return nil
+	}
+	k := t.Key()
+	col := schema.QuoteIdent(c.Column.Name)
+	bare := *c.Column
+	bare.Default, bare.NotNull = "", false
+	add := part{
+		summary:     "add column " + k + "." + col + " (nullable, no default yet)",
+		downSummary: "drop column " + k + "." + col,
+		up:          b.addColumn(c.Table, &bare),
+		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, col)},
+		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	def := part{
+		summary:     "set default of " + k + "." + col + " for new rows",
+		downSummary: "drop default of " + k + "." + col,
+		up:          []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;", k, col, c.Column.Default)},
+		down:        []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", k, col)},
+		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	fill := part{
+		summary:     "backfill " + k + "." + col + " in batches",
+		downSummary: "(column " + k + "." + col + " is dropped next)",
+		up:          []string{backfill(k, key, keyType, col, c.Column.Default, b.batchSize())},
+		nonTx:       true,
+		stmtTimeout: backfillStatementLimit,
+		facts:       facts{lock: LockRowExclusive, relations: []string{k}},
+	}
+	parts := []part{add, def, fill}
+	if c.Column.NotNull {
+		// The default is set by the second part already.
+		parts = append(parts, b.notNullRecipe(&diff.AlterColumn{Table: c.Table, From: withDefault(&bare, c.Column.Default), To: c.Column})...)
+	}
+	return parts
+}
+
+func withDefault(c *schema.Column, d string) *schema.Column {
+	x := *c
+	x.Default = d
+	return &x
+}
+
+func (b *builder) batchSize() int {
+	if b.opts.BatchSize > 0 {
+		return b.opts.BatchSize
+	}
+	return defaultBatchSize
+}
+
+// backfill returns a DO block that sets col = expr on every row where it is
+// NULL, in batches of size rows by keyset pagination on the primary key,
+// committing after each batch (transaction control in DO needs PostgreSQL
+// 11+ and a call outside a transaction block: the step is non-transactional).
+func backfill(table, key, keyType, col, expr string, size int) string {
+	return fmt.Sprintf(`DO $pgshift$
+DECLARE
+  pgshift_from %[3]s;
+  pgshift_to %[3]s;
+BEGIN
+  LOOP
+    SELECT max(k) INTO pgshift_to FROM (
+      SELECT %[2]s AS k FROM %[1]s WHERE pgshift_from IS NULL OR %[2]s > pgshift_from ORDER BY %[2]s LIMIT %[6]d) batch;
+    EXIT WHEN pgshift_to IS NULL;
+    UPDATE %[1]s SET %[4]s = %[5]s
+     WHERE (pgshift_from IS NULL OR %[2]s > pgshift_from) AND %[2]s <= pgshift_to AND %[4]s IS NULL;
+    pgshift_from := pgshift_to;
+    COMMIT;
+  END LOOP;
+END
+$pgshift$;`, table, key, keyType, col, expr, size)
+}
+
+// factsOf returns the lock and hazard facts of a change planned as one
+// statement group (PostgreSQL "Explicit Locking" table 13.2 and the
+// "ALTER TABLE" notes on rewrites and scans; measured per version in
+// docs/hazards.md).
+func (b *builder) factsOf(ch diff.Change) facts {
+	var f facts
+	switch c := ch.(type) {
+	case *diff.DropTable:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
+		f.hazard(HazardDataLoss, "drops table "+c.Table.Key()+" and its rows")
+		f.hazard(HazardBackwardIncompatible, "code that uses "+c.Table.Key()+" breaks")
+	case *diff.DropColumn:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
+		f.hazard(HazardDataLoss, "drops column "+schema.QuoteIdent(c.Column.Name)+" and its values")
+		f.hazard(HazardBackwardIncompatible, "code that reads or writes "+schema.QuoteIdent(c.Column.Name)+" breaks")
+	case *diff.AddColumn:
+		k := c.Table.Key()
+		f = facts{lock: LockAccessExclusive, relations: []string{k}}
+		if b.existingTable(k) != nil {
+			switch {
+			case c.Column.Generated != "" && !c.Column.Virtual, c.Column.Identity != "", volatileDefault(c.Column.Default):
+				f.rewrites = true
+				f.hazard(HazardTableRewrite, "fills every existing row: rewrites "+k+" and its indexes")
+				f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole rewrite")
+			case c.Column.NotNull && c.Column.Default == "":
+				f.hazard(HazardBackwardIncompatible, "NOT NULL without a default: fails on a non-empty table, and old code that inserts without the column fails")
+			}
+		}
+	case *diff.AlterColumn:
+		k := c.Table.Key()
+		f = facts{lock: LockAccessExclusive, relations: []string{k}}
+		if b.existingTable(k) == nil {
+			break
+		}
+		if c.From.Type != c.To.Type && !binaryCoercible(c.From.Type, c.To.Type) {
+			f.rewrites = true
+			f.hazard(HazardTableRewrite, fmt.Sprintf("type %s → %s rewrites %s and its indexes", c.From.Type, c.To.Type, k))
+			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole rewrite")
+		}
+		if !c.From.NotNull && c.To.NotNull {
+			f.scans = true
+			f.hazard(HazardTableScan, "SET NOT NULL scans "+k+" under ACCESS EXCLUSIVE")
+			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole scan")
+		}
+		if c.From.NotNull && !c.To.NotNull {
+			f.hazard(HazardBackwardIncompatible, "readers may now see NULL in "+schema.QuoteIdent(c.To.Name))
+		}
+		if c.From.Generated != c.To.Generated && c.To.Generated != "" {
+			f.rewrites = true
+			f.hazard(HazardTableRewrite, "recomputes the generated column for every row")
+		}
+	case *diff.AddConstraint:
+		k := c.Table.Key()
+		f = facts{lock: LockAccessExclusive, relations: []string{k}}
+		if c.Constraint.Type == schema.ConstraintForeignKey {
+			f.lock = LockShareRowExclusive
+			if c.Constraint.ReferencedTable != "" && c.Constraint.ReferencedTable != k {
+				f.relations = append(f.relations, c.Constraint.ReferencedTable)
+			}
+		}
+		if b.existingTable(k) != nil && c.Constraint.Validated {
+			f.scans = true
+			f.hazard(HazardTableScan, "checks every existing row of "+k+" while holding "+f.lock)
+			f.hazard(HazardBlockingLock, f.lock+" on "+k+" for the whole scan or index build")
+		}
+	case *diff.DropConstraint:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
+		if c.Constraint.Type == schema.ConstraintForeignKey && c.Constraint.ReferencedTable != "" {
+			f.relations = append(f.relations, c.Constraint.ReferencedTable)
+		}
+	case *diff.ValidateConstraint:
+		f = facts{lock: LockShareUpdateExcl, relations: []string{c.Table.Key()}, scans: true}
+	case *diff.CreateIndex:
+		f = facts{lock: LockShare, relations: []string{c.Index.Table}}
+		if b.existingTable(c.Index.Table) != nil {
+			f.scans = true
+			f.hazard(HazardBlockingLock, "SHARE on "+c.Index.Table+" blocks writes for the whole index build")
+		}
+	case *diff.DropIndex:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Index.Table}}
+	case *diff.AlterTable:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.To.Key()}}
+		if c.From.Unlogged != c.To.Unlogged {
+			f.rewrites = true
+			f.hazard(HazardTableRewrite, "SET LOGGED/UNLOGGED rewrites "+c.To.Key())
+		}
+		if !c.From.RLSEnabled && c.To.RLSEnabled {
+			f.hazard(HazardBackwardIncompatible, "with row-level security on, roles without a matching policy see no rows")
+		}
+	case *diff.AlterType:
+		if enumNeedsRecreate(c.From, c.To) {
+			f = facts{lock: LockAccessExclusive}
+			for _, id := range b.columnsOfType(b.from, c.From.Key()) {
+				_, key := schema.SplitID(id)
+				f.relations = append(f.relations, key)
+			}
+			f.rewrites = true
+			f.hazard(HazardTableRewrite, "every column of the enum is converted through text: its table is rewritten")
+		}
+	case *diff.CreateTrigger:
+		f = facts{lock: LockShareRowExclusive, relations: []string{c.Table}}
+	case *diff.DropTrigger:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Table}}
+	case *diff.CreatePolicy, *diff.DropPolicy, *diff.AlterPolicy:
+		f = facts{lock: LockAccessExclusive}
+	case *diff.DropView:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.View.Key()}}
+		f.hazard(HazardBackwardIncompatible, "queries on "+c.View.Key()+" fail until it is created again")
+	case *diff.ReplaceView:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.To.Key()}}
+	case *diff.DropFunction:
+		f.hazard(HazardBackwardIncompatible, "callers of "+c.Function.Key()+" fail until it is created again")
+	case *diff.AlterSequence:
+		f = facts{lock: LockShareRowExclusive, relations: []string{c.To.Key()}}
+	}
+	return f
+}
+
+// binaryCoercible reports type changes PostgreSQL makes without a rewrite:
+// varchar(n) to varchar(m ≥ n) or to unbounded varchar/text, numeric(p,s) to
+// numeric(p' ≥ p, s) or unbounded numeric ("ALTER TABLE" notes, measured in
+// docs/hazards.md C11, C12, C15).
+func binaryCoercible(from, to string) bool {
+	base := func(t string) (string, []int) {
+		name, args, ok := strings.Cut(t, "(")
+		if !ok {
+			return t, nil
+		}
+		var nums []int
+		for _, a := range strings.Split(strings.TrimSuffix(args, ")"), ",") {
+			var n int
+			fmt.Sscanf(strings.TrimSpace(a), "%d", &n)
+			nums = append(nums, n)
+		}
+		return name, nums
+	}
+	fn, fa := base(from)
+	tn, ta := base(to)
+	switch {
+	case fn == "character varying" && (to == "text" || (tn == "character varying" && (ta == nil || (fa != nil && ta[0] >= fa[0])))):
+		return true
+	case fn == "text" && to == "character varying":
+		return true
+	case fn == "numeric" && tn == "numeric":
+		return ta == nil || (len(fa) == 2 && len(ta) == 2 && ta[1] == fa[1] && ta[0] >= fa[0])
+	}
+	return false
+}
