@@ -151,7 +151,7 @@ func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) 
 	if err != nil {
 		t.Fatalf("schema.LoadSQL(%s): %v", newSQL, err)
 	}
-	plan, err := planner.Build(mNew, toModel, planner.Options{})
+	plan, err := planner.Build(mNew, toModel, planOpts)
 	switch {
 	case err != nil:
 		t.Errorf("zero-false-diff: planner.Build(db, LoadSQL): %v", err)
@@ -171,7 +171,7 @@ func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) 
 	set(&r.pairDown, "FAIL")
 	dbO := loadCorpus(t, loadSh, name, base+"_old", true)
 	mO := introspect(t, dbO)
-	plan, err = planner.Build(mO, toModel, planner.Options{})
+	plan, err = planner.Build(mO, toModel, planOpts)
 	if err != nil {
 		t.Fatalf("pair: planner.Build(old, new): %v", err)
 	}
@@ -190,7 +190,7 @@ func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) 
 		upOK = false
 		t.Errorf("pair: after up, database differs from a fresh schema.sql (- after up, + fresh):\n%s", truncate(schema.CanonicalDiff(got, cNew), 8000))
 	}
-	if re, err := planner.Build(mO1, toModel, planner.Options{}); err != nil {
+	if re, err := planner.Build(mO1, toModel, planOpts); err != nil {
 		upOK = false
 		t.Errorf("pair: re-plan after up: %v", err)
 	} else if !re.Empty() {
@@ -212,7 +212,7 @@ func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) 
 		downOK = false
 		t.Errorf("pair: after down, database differs from a fresh schema.old.sql (- after down, + fresh):\n%s", truncate(schema.CanonicalDiff(got, want), 8000))
 	}
-	if re, err := planner.Build(mO2, mRef, planner.Options{}); err != nil {
+	if re, err := planner.Build(mO2, mRef, planOpts); err != nil {
 		downOK = false
 		t.Errorf("pair: re-plan after down: %v", err)
 	} else if !re.Empty() {

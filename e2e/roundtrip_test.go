@@ -96,7 +96,7 @@ func runRoundTrip(t *testing.T, c roundTripCase) {
 	if cA == cB {
 		t.Errorf("from.sql and to.sql have the same canonical model: the model does not see this change")
 	}
-	plan, err := planner.Build(mA, mB, planner.Options{})
+	plan, err := planner.Build(mA, mB, planOpts)
 	if err != nil {
 		t.Fatalf("planner.Build(from, to): %v", err)
 	}
@@ -125,7 +125,7 @@ func runRoundTrip(t *testing.T, c roundTripCase) {
 	}
 
 	// 5. Re-plan A' → B must be empty.
-	if re, err := planner.Build(mA1, mB, planner.Options{}); err != nil {
+	if re, err := planner.Build(mA1, mB, planOpts); err != nil {
 		t.Errorf("re-plan after up: %v", err)
 	} else if !re.Empty() {
 		t.Errorf("re-plan after up is not empty (%d steps):\n%s", len(re.Steps), stepList(re, 30))
@@ -139,7 +139,7 @@ func runRoundTrip(t *testing.T, c roundTripCase) {
 	if got := canon(mA2); got != cF {
 		t.Errorf("after down, database differs from from.sql (- after down, + from.sql):\n%s\n%s", schema.CanonicalDiff(got, cF), planText(plan))
 	}
-	if re, err := planner.Build(mA2, mF, planner.Options{}); err != nil {
+	if re, err := planner.Build(mA2, mF, planOpts); err != nil {
 		t.Errorf("re-plan after down: %v", err)
 	} else if !re.Empty() {
 		t.Errorf("re-plan after down is not empty (%d steps):\n%s", len(re.Steps), stepList(re, 30))
@@ -154,7 +154,7 @@ func runUnsupported(t *testing.T, c roundTripCase) {
 	dbA := loadDB(t, filepath.Join(c.Dir, "from.sql"))
 	dbB := loadDB(t, filepath.Join(c.Dir, "to.sql"))
 	mA, mB := introspect(t, dbA), introspect(t, dbB)
-	plan, err := planner.Build(mA, mB, planner.Options{})
+	plan, err := planner.Build(mA, mB, planOpts)
 	if err != nil {
 		t.Logf("plan error, as expected: %v", err)
 		return

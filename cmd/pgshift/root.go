@@ -85,12 +85,27 @@ in the server's own normal form.`,
 // sourceFlags are the flags shared by diff and generate.
 type sourceFlags struct {
 	from, to, devURL string
+	mode             string
+	allowDrop        bool
+	batchSize        int
+}
+
+// planOptions returns the planner options the flags ask for.
+func (f *sourceFlags) planOptions() (planner.Options, error) {
+	m := planner.Mode(f.mode)
+	if m != planner.ModeSafe && m != planner.ModeDirect {
+		return planner.Options{}, fmt.Errorf("--mode must be %q or %q, not %q", planner.ModeSafe, planner.ModeDirect, f.mode)
+	}
+	return planner.Options{Mode: m, AllowDrop: f.allowDrop, BatchSize: f.batchSize}, nil
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL or .sql file (required)")
 	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL or .sql file (required)")
 	cmd.Flags().StringVar(&f.devURL, "dev-url", "", "dev server for loading .sql files (default $PGSHIFT_DEV_URL, else the postgres database of a --from/--to URL's server)")
+	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
+	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
+	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -205,7 +220,7 @@ database: the plan from a freshly created database to it.`,
 			if err != nil {
 				return err
 			}
-			plan, err := planner.Build(empty, r.Schema, planner.Options{})
+			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
@@ -237,7 +252,11 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	if err != nil {
 		return nil, sideError("--to", err)
 	}
-	plan, err := planner.Build(from.Schema, to.Schema, planner.Options{})
+	opts, err := f.planOptions()
+	if err != nil {
+		return nil, err
+	}
+	plan, err := planner.Build(from.Schema, to.Schema, opts)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
