@@ -295,8 +295,10 @@ ORDER BY a.attrelid, a.attnum`,
 }
 
 func (in *introspector) readConstraints(ctx context.Context) error {
-	// NOT NULL constraints (contype 'n', PG 18 for tables) are modeled by
-	// Column.NotNull; those of domains (PG 17+) are listed like CHECKs.
+	// NOT NULL constraints (contype 'n': domains on PG 17+, tables on
+	// PG 18+, named <table>_<column>_not_null by default) are modeled by
+	// Column.NotNull and Type.NotNull, as on older majors, so a model does
+	// not depend on the major and a plan never says NOT NULL twice.
 	// Constraint triggers (contype 't') are modeled as triggers.
 	return in.query(ctx, `
 SELECT co.oid, co.conname, co.contype::text, co.conrelid, co.contypid, pg_get_constraintdef(co.oid), co.convalidated,
@@ -309,7 +311,7 @@ LEFT JOIN pg_namespace ixn ON ixn.oid = ix.relnamespace
 LEFT JOIN pg_description ixd ON ixd.objoid = ix.oid AND ixd.classoid = 'pg_class'::regclass AND ixd.objsubid = 0
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid AND co.contype = 'f'
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace`+commentJoin("d", "pg_constraint", "co.oid", "0")+`
-WHERE `+userNamespace+` AND co.contype <> 't' AND (co.contype <> 'n' OR co.contypid <> 0)
+WHERE `+userNamespace+` AND co.contype NOT IN ('t', 'n')
   AND co.conparentid = 0 AND (co.conislocal OR co.contypid <> 0)`,
 		func(r pgx.Rows) error {
 			var (

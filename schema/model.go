@@ -129,7 +129,8 @@ type Type struct {
 // Key returns the qualified name of the type.
 func (t *Type) Key() string { return QualName(t.Schema, t.Name) }
 
-// DomainConstraint is a CHECK (or NOT NULL, PG 17+) constraint on a domain.
+// DomainConstraint is a CHECK constraint on a domain (a domain's NOT NULL,
+// a pg_constraint row on PG 17+, is Type.NotNull).
 type DomainConstraint struct {
 	Name       string
 	Definition string // pg_get_constraintdef, e.g. "CHECK ((VALUE > 0))"
