@@ -19,6 +19,11 @@ type Options struct {
 	AllowDrop bool
 	// BatchSize is the number of rows per backfill batch; 0 means 1,000.
 	BatchSize int
+	// TargetVersion is the PostgreSQL major (e.g. 14; a server_version_num
+	// is accepted too) the migration will run on. 0 means the major of the
+	// server the from model was read from. Changes whose SQL the target
+	// cannot run become "unsupported" notes (see version.go).
+	TargetVersion int
 }
 
 // Build diffs from against to and returns the ordered plan that migrates a
@@ -42,6 +47,7 @@ func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	if !opts.AllowDrop {
 		changes = b.skipDrops(changes)
 	}
+	changes = b.gateVersion(changes)
 	return b.order(changes)
 }
 

@@ -212,7 +212,7 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 		if !c.Validated {
 			return nil // stays NOT VALID: adding it is already instant
 		}
-		if c.Type == schema.ConstraintForeignKey && t.Kind == schema.TablePartitioned && b.from.ServerVersionNum < 180000 {
+		if c.Type == schema.ConstraintForeignKey && t.Kind == schema.TablePartitioned && !b.targetAtLeast(18) {
 			return nil // NOT VALID foreign keys on partitioned tables need PostgreSQL 18
 		}
 		rels := []string{k}

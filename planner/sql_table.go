@@ -297,7 +297,7 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			// DROP EXPRESSION keeps the stored values (PostgreSQL 13+).
 			sql = append(sql, alter+"DROP EXPRESSION;")
 			from = withGenerated(from, "")
-		case from.Generated != "" && b.from.ServerVersionNum >= 170000:
+		case from.Generated != "" && from.Virtual == to.Virtual && b.targetAtLeast(17):
 			sql = append(sql, alter+"SET EXPRESSION AS ("+to.Generated+");")
 			from = withGenerated(from, to.Generated)
 		default:
