@@ -13,22 +13,39 @@ import (
 	"time"
 
 	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/schema"
 )
 
-// FormatGolangMigrate is the golang-migrate file format:
-// <version>_<name>.up.sql and <version>_<name>.down.sql.
-const FormatGolangMigrate = "golang-migrate"
+// Migration file formats.
+const (
+	// FormatGolangMigrate: <version>_<name>.up.sql and <version>_<name>.down.sql.
+	FormatGolangMigrate = schema.FormatGolangMigrate
+	// FormatGoose: <version>_<name>.sql with -- +goose Up / -- +goose Down.
+	FormatGoose = schema.FormatGoose
+	// FormatDbmate: <version>_<name>.sql with -- migrate:up / -- migrate:down.
+	FormatDbmate = schema.FormatDbmate
+	// FormatFlyway: V<version>__<name>.sql, U<version>__<name>.sql and,
+	// for a non-transactional migration, a .sql.conf next to each.
+	FormatFlyway = schema.FormatFlyway
+)
+
+// Formats lists the supported file formats.
+var Formats = schema.MigrationFormats
 
 // DefaultName is the migration name used when Options.Name is empty (or
 // sanitizes to nothing).
 const DefaultName = "pgshift"
 
-// timeLayout is the golang-migrate `migrate create` version layout (UTC).
+// DefaultLockTimeout is the lock_timeout every file sets unless told otherwise.
+const DefaultLockTimeout = "5s"
+
+// timeLayout is the `migrate create` / `goose create` / `dbmate new` version layout (UTC).
 const timeLayout = "20060102150405"
 
 // Options control Files.
 type Options struct {
-	// Format is the runner format; "" means FormatGolangMigrate, the only one supported.
+	// Format is the runner format (Format* constants); "" means
+	// FormatGolangMigrate.
 	Format string
 	// Name is the migration name put in file names; it is sanitized to
 	// [a-z0-9_]. "" means DefaultName.
@@ -41,6 +58,12 @@ type Options struct {
 	Dir string
 	// Now is the generation time; zero means time.Now(). It is used in UTC.
 	Now time.Time
+	// LockTimeout is the lock_timeout of every file: "" means
+	// DefaultLockTimeout, "none" sets none.
+	LockTimeout string
+	// StatementTimeout is the statement_timeout of every file; "" sets
+	// none. A step's own StatementTimeout overrides it for the step's file.
+	StatementTimeout string
 }
 
 // File is one migration file to write.
@@ -53,22 +76,38 @@ type File struct {
 	Content []byte
 }
 
-// Files renders plan as golang-migrate file pairs. Consecutive
-// transactional steps share one pair; every non-transactional step gets a
-// pair of its own (golang-migrate sends a file as one implicit transaction).
-// Versions are UTC YYYYMMDDHHMMSS, at least Now and strictly greater than
-// every version already in opts.Dir, one second apart. The down file of a
-// pair holds the down statements of its steps in reverse step order. An
-// empty plan gives no files. Errors: an unsupported format, an unreadable
-// Dir.
+// CheckFormat returns an error for an unsupported format name.
+func CheckFormat(format string) error {
+	for _, f := range Formats {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("unsupported migration format %q (supported: %s)", format, strings.Join(Formats, ", "))
+}
+
+// Files renders plan as migration files of opts.Format. Steps are grouped
+// into migrations: consecutive transactional steps of the same phase (and
+// the same statement_timeout) share one migration; a new migration starts
+// at every phase change; every non-transactional step is a migration of
+// its own (for golang-migrate and dbmate, whose runners send a file as one
+// query, one migration per statement). Versions are UTC YYYYMMDDHHMMSS, at
+// least Now and strictly greater than every version already in opts.Dir,
+// one second apart. A migration's down part holds the down statements of
+// its steps in reverse step order. Every transactional file starts with
+// SET LOCAL lock_timeout (and statement_timeout, when set). An empty plan
+// gives no files. Errors: an unsupported format, an unreadable Dir.
 func Files(plan *planner.Plan, opts Options) ([]File, error) {
-	if opts.Format != "" && opts.Format != FormatGolangMigrate {
-		return nil, fmt.Errorf("unsupported migration format %q (supported: %s)", opts.Format, FormatGolangMigrate)
+	if opts.Format == "" {
+		opts.Format = FormatGolangMigrate
+	}
+	if err := CheckFormat(opts.Format); err != nil {
+		return nil, err
 	}
 	if plan == nil || plan.Empty() {
 		return nil, nil
 	}
-	groups := groupSteps(plan.Steps)
+	groups := groupSteps(plan.Steps, opts.Format == FormatGolangMigrate || opts.Format == FormatDbmate)
 	maxV, width, err := existingVersions(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -78,39 +117,69 @@ func Files(plan *planner.Plan, opts Options) ([]File, error) {
 		now = time.Now()
 	}
 	vs := newVersions(now.UTC().Truncate(time.Second), maxV, width)
-	name := SanitizeName(opts.Name)
-	header := headerComment(opts.Description)
+	r := renderer{opts: opts, name: SanitizeName(opts.Name), plan: plan}
 	var files []File
 	for _, g := range groups {
-		v := vs.next()
-		base := vs.format(v) + "_" + name
-		files = append(files,
-			File{Name: base + ".up.sql", Version: v, Content: []byte(header + upText(g))},
-			File{Name: base + ".down.sql", Version: v, Content: []byte(header + downText(g))},
-		)
+		files = append(files, r.files(vs.next(), vs, g)...)
 	}
 	return files, nil
 }
 
-// groupSteps splits steps into runs of consecutive transactional steps,
-// with each non-transactional step alone.
-func groupSteps(steps []*planner.Step) [][]*planner.Step {
-	var groups [][]*planner.Step
+// group is the steps of one migration.
+type group struct {
+	steps []*planner.Step
+	tx    bool
+}
+
+// groupSteps splits steps into migrations: runs of consecutive
+// transactional steps with the same phase and statement timeout, and each
+// non-transactional step alone (split per up statement when oneStatement).
+func groupSteps(steps []*planner.Step, oneStatement bool) []group {
+	var groups []group
 	var cur []*planner.Step
+	flush := func() {
+		if len(cur) > 0 {
+			groups = append(groups, group{steps: cur, tx: true})
+			cur = nil
+		}
+	}
 	for _, s := range steps {
 		if !s.Transactional {
-			if len(cur) > 0 {
-				groups = append(groups, cur)
-				cur = nil
+			flush()
+			if oneStatement && len(s.Up) > 1 {
+				// The runner sends the file as one query, an implicit
+				// transaction: one statement per file. The step's down
+				// goes with its last statement.
+				for i, u := range s.Up {
+					part := *s
+					part.Up = []string{u}
+					part.Down = nil
+					part.Irreversible = ""
+					if i == len(s.Up)-1 {
+						part.Down = s.Down
+						part.Irreversible = s.Irreversible
+					}
+					if i > 0 {
+						part.Summary = fmt.Sprintf("%s (part %d of %d)", s.Summary, i+1, len(s.Up))
+					} else {
+						part.Summary = fmt.Sprintf("%s (part 1 of %d)", s.Summary, len(s.Up))
+					}
+					groups = append(groups, group{steps: []*planner.Step{&part}})
+				}
+				continue
 			}
-			groups = append(groups, []*planner.Step{s})
+			groups = append(groups, group{steps: []*planner.Step{s}})
 			continue
+		}
+		if len(cur) > 0 {
+			last := cur[len(cur)-1]
+			if last.PhaseOf() != s.PhaseOf() || last.StatementTimeout != s.StatementTimeout {
+				flush()
+			}
 		}
 		cur = append(cur, s)
 	}
-	if len(cur) > 0 {
-		groups = append(groups, cur)
-	}
+	flush()
 	return groups
 }
 
@@ -138,66 +207,90 @@ func DownSQL(plan *planner.Plan) string {
 // upText renders steps' Up statements in order.
 func upText(steps []*planner.Step) string {
 	var b strings.Builder
-	for i, s := range steps {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("-- " + oneLine(s.Summary) + "\n")
-		if !s.Transactional {
-			b.WriteString("-- non-transactional: must run outside a transaction block\n")
-		}
-		writeStatements(&b, s.Up)
-	}
+	writeSteps(&b, steps, false, writeStatement)
 	return b.String()
 }
 
 // downText renders steps' Down statements in reverse step order.
 func downText(steps []*planner.Step) string {
 	var b strings.Builder
-	for i := len(steps) - 1; i >= 0; i-- {
+	writeSteps(&b, steps, true, writeStatement)
+	return b.String()
+}
+
+// writeSteps writes the up (or, when down, the down in reverse step
+// order) statements of steps, each step preceded by its comment lines;
+// stmt writes one statement.
+func writeSteps(b *strings.Builder, steps []*planner.Step, down bool, stmt func(*strings.Builder, string)) {
+	for i := range steps {
 		s := steps[i]
-		if i < len(steps)-1 {
+		if down {
+			s = steps[len(steps)-1-i]
+		}
+		if i > 0 {
 			b.WriteString("\n")
 		}
 		b.WriteString("-- " + oneLine(s.Summary) + "\n")
-		if s.Irreversible != "" {
+		if !down {
+			if l := lockLine(s); l != "" {
+				b.WriteString("-- " + l + "\n")
+			}
+			if !s.Transactional {
+				b.WriteString("-- non-transactional: must run outside a transaction block\n")
+			}
+		} else if s.Irreversible != "" {
 			b.WriteString("-- irreversible: " + oneLine(s.Irreversible) + "\n")
 		}
-		writeStatements(&b, s.Down)
+		stmts := s.Up
+		if down {
+			stmts = s.Down
+		}
+		for _, st := range stmts {
+			stmt(b, st)
+		}
 	}
-	return b.String()
 }
 
-// writeStatements writes each statement on its own line(s), ending in ";".
-func writeStatements(b *strings.Builder, stmts []string) {
-	for _, st := range stmts {
-		st = strings.TrimRight(st, " \t\r\n")
-		if st == "" {
-			continue
+// lockLine describes a step's lock and hazards:
+// "lock: ACCESS EXCLUSIVE on public.users; hazards: table-rewrite, blocking-lock";
+// "" when it has neither.
+func lockLine(s *planner.Step) string {
+	var parts []string
+	if s.Lock != "" {
+		l := "lock: " + s.Lock
+		if len(s.Relations) > 0 {
+			l += " on " + strings.Join(s.Relations, ", ")
 		}
-		b.WriteString(st)
-		if !strings.HasSuffix(st, ";") {
-			if i := strings.LastIndexByte(st, '\n'); strings.Contains(st[i+1:], "--") {
-				b.WriteString("\n") // do not put the semicolon into a trailing line comment
+		parts = append(parts, l)
+	}
+	if len(s.Hazards) > 0 {
+		var ks []string
+		seen := map[planner.HazardKind]bool{}
+		for _, h := range s.Hazards {
+			if !seen[h.Kind] {
+				seen[h.Kind] = true
+				ks = append(ks, string(h.Kind))
 			}
-			b.WriteString(";")
 		}
-		b.WriteString("\n")
+		parts = append(parts, "hazards: "+strings.Join(ks, ", "))
 	}
+	return strings.Join(parts, "; ")
 }
 
-// headerComment returns the header lines of every file.
-func headerComment(desc string) string {
-	var b strings.Builder
-	b.WriteString("-- generated by pgshift\n")
-	desc = strings.TrimSpace(desc)
-	if desc != "" {
-		for _, l := range strings.Split(desc, "\n") {
-			b.WriteString(strings.TrimRight("-- "+strings.TrimRight(l, "\r"), " ") + "\n")
+// writeStatement writes one statement on its own line(s), ending in ";".
+func writeStatement(b *strings.Builder, st string) {
+	st = strings.TrimRight(st, " \t\r\n")
+	if st == "" {
+		return
+	}
+	b.WriteString(st)
+	if !strings.HasSuffix(st, ";") {
+		if i := strings.LastIndexByte(st, '\n'); strings.Contains(st[i+1:], "--") {
+			b.WriteString("\n") // do not put the semicolon into a trailing line comment
 		}
+		b.WriteString(";")
 	}
 	b.WriteString("\n")
-	return b.String()
 }
 
 // oneLine joins a multi-line text into one line.
@@ -222,8 +315,12 @@ func SanitizeName(name string) string {
 	return n
 }
 
-// migrationFile matches a golang-migrate file name and captures its version.
-var migrationFile = regexp.MustCompile(`^([0-9]+)_.*\.sql$`)
+// migrationFile matches a migration file name (golang-migrate, goose,
+// dbmate: <digits>_..., Flyway: V<digits>[._...]__...) and captures its
+// (first) version number.
+var migrationFile = regexp.MustCompile(`^(?:[0-9]+_.*|[VU][0-9]+(?:[._][0-9]+)*__.*)\.sql$`)
+
+var leadingDigits = regexp.MustCompile(`[0-9]+`)
 
 // existingVersions returns the highest version among the migration files
 // in dir and the digit count it is written with (0, 0 when there are none
@@ -240,10 +337,10 @@ func existingVersions(dir string) (maxV uint64, width int, err error) {
 		return 0, 0, fmt.Errorf("scan migrations directory: %w", err)
 	}
 	for _, e := range entries {
-		m := migrationFile.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() {
+		if !migrationFile.MatchString(e.Name()) || e.IsDir() {
 			continue
 		}
+		m := []string{"", leadingDigits.FindString(e.Name())}
 		v, err := strconv.ParseUint(m[1], 10, 64)
 		if err != nil {
 			return 0, 0, fmt.Errorf("migration file %s: version %s: %w", filepath.Join(dir, e.Name()), m[1], err)
@@ -379,3 +476,7 @@ func writeTemp(dir string, content []byte) (string, error) {
 	}
 	return name, nil
 }
+
+// DetectFormat returns the format of the migration files already in dir
+// ("" when there are none or dir does not exist).
+func DetectFormat(dir string) (string, error) { return schema.DetectMigrationFormat(dir) }

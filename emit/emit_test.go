@@ -202,7 +202,7 @@ func TestFilesEmptyAndFormat(t *testing.T) {
 	if files := mustFiles(t, &planner.Plan{}, Options{Now: now}); len(files) != 0 {
 		t.Errorf("empty plan gave %d files", len(files))
 	}
-	if _, err := Files(examplePlan(), Options{Format: "flyway"}); err == nil || !strings.Contains(err.Error(), "flyway") {
+	if _, err := Files(examplePlan(), Options{Format: "sqitch"}); err == nil || !strings.Contains(err.Error(), "sqitch") {
 		t.Errorf("unsupported format: err = %v", err)
 	}
 }

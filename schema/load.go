@@ -34,7 +34,9 @@ type LoadResult struct {
 
 // Load returns the model of src. src is either a postgres:// or
 // postgresql:// URL (the database is introspected) or a path ending in
-// ".sql" (loaded with LoadSQL through the dev server devURL). An empty src
+// ".sql" (loaded with LoadSQL through the dev server devURL) or
+// "dir://PATH", a migrations directory whose up migrations are replayed in
+// version order on the dev server (LoadMigrationDir). An empty src
 // means the URL in DATABASE_URL or, when that is empty too, the libpq PG*
 // environment variables. Errors name the source.
 func Load(ctx context.Context, src, devURL string) (*Schema, error) {
@@ -54,10 +56,12 @@ func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
 			return nil, err
 		}
 		return &LoadResult{Schema: s}, nil
+	case IsDirSource(src):
+		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
 	case strings.HasSuffix(strings.ToLower(src), ".sql"):
 		return LoadSQLFile(ctx, devURL, src)
 	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL or a .sql file", src)
+		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file or dir://<migrations directory>", src)
 	}
 }
 

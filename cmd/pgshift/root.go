@@ -79,6 +79,7 @@ in the server's own normal form.`,
 	root.SetErr(e.stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	root.AddCommand(newLintCmd(e))
 	return root
 }
 

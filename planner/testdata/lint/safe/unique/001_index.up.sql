@@ -1,0 +1,3 @@
+SET lock_timeout = '2s';
+SET statement_timeout = 0;
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);

@@ -1,0 +1,2 @@
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
