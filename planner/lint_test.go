@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -415,4 +416,75 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// squawkToLint maps squawk (2.66) rules to the lint rules that cover them;
+// squawk's style rules are not mapped and are ignored.
+var squawkToLint = map[string][]string{
+	"adding-field-with-default":                    {"add-column-volatile-default", "add-column-generated-stored", "add-column-default"},
+	"adding-foreign-key-constraint":                {"add-foreign-key"},
+	"adding-not-nullable-field":                    {"set-not-null"},
+	"adding-required-field":                        {"adding-not-null-field"},
+	"adding-serial-primary-key-field":              {"add-primary-key"},
+	"ban-concurrent-index-creation-in-transaction": {"concurrently-in-transaction"},
+	"ban-drop-column":                              {"ban-drop-column"},
+	"ban-drop-not-null":                            {"drop-not-null"},
+	"ban-drop-table":                               {"ban-drop-table"},
+	"changing-column-type":                         {"changing-column-type"},
+	"constraint-missing-not-valid":                 {"constraint-missing-not-valid", "add-foreign-key", "add-unique-constraint", "add-primary-key", "validate-in-same-transaction"},
+	"disallowed-unique-constraint":                 {"add-unique-constraint"},
+	"renaming-column":                              {"rename-column"},
+	"renaming-table":                               {"rename-table"},
+	"require-concurrent-index-creation":            {"require-concurrent-index", "create-index-on-partitioned-table"},
+	"require-concurrent-index-deletion":            {"require-concurrent-index-drop"},
+	"require-lock-timeout":                         {"require-lock-timeout"},
+}
+
+// TestLintAgainstSquawk runs squawk (npm squawk-cli; $SQUAWK or squawk on
+// PATH) on the dangerous testdata files: every squawk rule it reports that
+// has a counterpart here must be matched by one of ours in the same file.
+// Skipped when squawk is not installed.
+func TestLintAgainstSquawk(t *testing.T) {
+	bin := os.Getenv("SQUAWK")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("squawk"); err != nil {
+			t.Skip("squawk not installed (npm install squawk-cli; set $SQUAWK to its bin/squawk)")
+		}
+	}
+	files, _ := filepath.Glob("testdata/lint/dangerous/*.sql")
+	for _, f := range files {
+		out, _ := exec.Command(bin, "--reporter", "gcc", "--exclude=prefer-robust-stmts", f).Output() // exit 1 when it finds something
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts, err := schema.SplitSQL(f, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ours := map[string]bool{}
+		for _, fd := range Lint(stmts, LintOptions{File: f}) {
+			ours[fd.Rule] = true
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			// file:line:col: warning: rule message
+			fields := strings.Fields(line)
+			if len(fields) < 3 || !strings.HasPrefix(fields[0], f+":") {
+				continue
+			}
+			rule := fields[2]
+			want, ok := squawkToLint[rule]
+			if !ok {
+				continue
+			}
+			found := false
+			for _, r := range want {
+				found = found || ours[r]
+			}
+			if !found {
+				t.Errorf("%s: squawk reports %s, lint has none of %v (ours: %v)", f, rule, want, keys(ours))
+			}
+		}
+	}
 }
