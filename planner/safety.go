@@ -241,8 +241,8 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 		return []part{add, validate}
 	case schema.ConstraintUnique, schema.ConstraintPrimaryKey:
 		cols, tail, ok := indexSpec(c)
-		if !ok || c.Index == "" {
-			return nil
+		if !ok || c.Index == "" || t.Kind == schema.TablePartitioned {
+			return nil // CREATE INDEX CONCURRENTLY is refused on partitioned tables (PG 11–18)
 		}
 		kw := "UNIQUE"
 		if c.Type == schema.ConstraintPrimaryKey {
@@ -291,7 +291,9 @@ func indexSpec(c *schema.Constraint) (cols, tail string, ok bool) {
 	if i := strings.Index(def, " NOT DEFERRABLE"); i >= 0 {
 		def = def[:i]
 	}
-	if !strings.HasPrefix(def, "(") || strings.Contains(def, " WITH (") || strings.Contains(def, " USING INDEX TABLESPACE") {
+	// WITHOUT OVERLAPS keys (PG 18) are GiST-backed and cannot be added USING INDEX.
+	if !strings.HasPrefix(def, "(") || strings.Contains(def, " WITH (") || strings.Contains(def, " USING INDEX TABLESPACE") ||
+		strings.Contains(def, " WITHOUT OVERLAPS") {
 		return "", "", false
 	}
 	if nnd {

@@ -291,9 +291,9 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	r := rendered{summary: "alter column " + k + "." + name, rank: rankAlterColumn}
 	var sql []string
 
-	if from.Generated != to.Generated {
+	if from.Generated != to.Generated || from.Virtual != to.Virtual {
 		switch {
-		case to.Generated == "":
+		case to.Generated == "" && !from.Virtual:
 			// DROP EXPRESSION keeps the stored values (PostgreSQL 13+).
 			sql = append(sql, alter+"DROP EXPRESSION;")
 			from = withGenerated(from, "")
