@@ -68,6 +68,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			acquire(t)
+			skipBelowMinMajor(t, c.Dir)
 			if c.unsupported() {
 				runUnsupported(t, c)
 				return

@@ -1,0 +1,1 @@
+CREATE TABLE public.payloads (id integer PRIMARY KEY, doc text);

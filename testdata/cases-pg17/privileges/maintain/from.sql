@@ -1,0 +1,3 @@
+DO $$ BEGIN CREATE ROLE pgshift_case_pg17_maint; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE public.big (id integer PRIMARY KEY);
+CREATE MATERIALIZED VIEW public.big_mv AS SELECT id FROM public.big;

@@ -1,0 +1,7 @@
+DO $$ BEGIN CREATE ROLE pgshift_case_versions_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE public.a (id integer PRIMARY KEY);
+CREATE SEQUENCE public.s;
+CREATE MATERIALIZED VIEW public.mv AS SELECT id FROM public.a;
+GRANT ALL ON public.a TO pgshift_case_versions_app;
+GRANT ALL ON public.mv TO pgshift_case_versions_app WITH GRANT OPTION;
+GRANT ALL ON SEQUENCE public.s TO pgshift_case_versions_app;

@@ -1,0 +1,1 @@
+CREATE TABLE public.kinds (kind text PRIMARY KEY);
