@@ -371,6 +371,10 @@ func (l *linter) nonTransactional(what, rel, lock string) {
 		l.add(-1, "concurrently-in-transaction", SeverityWarning, lock, rel,
 			what+" cannot run inside a transaction block, and a runner that sends the file as one multi-statement query runs it in one: put it alone in its own migration file",
 			HazardNonTransactional)
+	case len(l.stmts) > 1:
+		l.add(-1, "concurrently-in-transaction", SeverityInfo, lock, rel,
+			what+" shares its file with SET statements: fine for runners that send statements one by one (goose, Flyway), but a file sent as one query string (golang-migrate without x-multi-statement, dbmate) runs in an implicit transaction block and fails",
+			HazardNonTransactional)
 	}
 }
 
