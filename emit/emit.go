@@ -480,3 +480,39 @@ func writeTemp(dir string, content []byte) (string, error) {
 // DetectFormat returns the format of the migration files already in dir
 // ("" when there are none or dir does not exist).
 func DetectFormat(dir string) (string, error) { return schema.DetectMigrationFormat(dir) }
+
+// Script returns the plan's up script for running in one session (psql):
+// "SET lock_timeout" (and "SET statement_timeout") from opts, then SQL(plan).
+// A step's own StatementTimeout is set before it and the plan's value
+// restored after it. "" for an empty plan.
+func Script(plan *planner.Plan, opts Options) string {
+	if plan == nil || plan.Empty() {
+		return ""
+	}
+	r := renderer{opts: opts}
+	var b strings.Builder
+	for _, kv := range r.settings(group{}) {
+		b.WriteString("SET " + kv[0] + " = " + quoteLiteral(kv[1]) + ";\n")
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	base := opts.StatementTimeout
+	for i, s := range plan.Steps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if s.StatementTimeout != "" {
+			b.WriteString("SET statement_timeout = " + quoteLiteral(s.StatementTimeout) + ";\n")
+		}
+		writeSteps(&b, []*planner.Step{s}, false, writeStatement)
+		if s.StatementTimeout != "" {
+			if base == "" || base == "none" {
+				b.WriteString("RESET statement_timeout;\n")
+			} else {
+				b.WriteString("SET statement_timeout = " + quoteLiteral(base) + ";\n")
+			}
+		}
+	}
+	return b.String()
+}

@@ -217,3 +217,10 @@ func TestDetectFormatRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestScript(t *testing.T) {
+	golden(t, "script", Script(phasedPlan(), Options{StatementTimeout: "30s"}))
+	if Script(&planner.Plan{}, Options{}) != "" {
+		t.Error("empty plan gives a script")
+	}
+}

@@ -80,6 +80,7 @@ in the server's own normal form.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
 	root.AddCommand(newLintCmd(e))
+	root.AddCommand(newDriftCmd(e))
 	return root
 }
 
@@ -114,6 +115,8 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 func newDiffCmd(e env) *cobra.Command {
 	var f sourceFlags
 	var exitOnChanges bool
+	var diffFormat string
+	var tf timeoutFlags
 	cmd := &cobra.Command{
 		Use:   "diff --from SRC --to SRC",
 		Short: "Print the migration SQL from one schema to another",
@@ -121,18 +124,25 @@ func newDiffCmd(e env) *cobra.Command {
   pgshift diff --from current.sql --to schema.sql --dev-url postgres://postgres@127.0.0.1:5432/postgres --exit-code`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkDiffFormat(diffFormat); err != nil {
+				return err
+			}
 			plan, err := planSources(cmd.Context(), e, f)
 			if err != nil {
 				return err
 			}
-			if plan.Empty() {
+			if plan.Empty() && diffFormat == diffFormatSQL {
 				fmt.Fprintln(e.stderr, "-- no changes")
 				return nil
 			}
-			if _, err := io.WriteString(e.stdout, emit.SQL(plan)); err != nil {
+			sql, err := diffOutput(plan, diffFormat, tf)
+			if err != nil {
+				return err
+			}
+			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			if exitOnChanges {
+			if exitOnChanges && !plan.Empty() {
 				return exitCode(exitChanges)
 			}
 			return nil
@@ -140,24 +150,48 @@ func newDiffCmd(e env) *cobra.Command {
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
+	cmd.Flags().StringVar(&diffFormat, "format", diffFormatSQL, "output: sql (script with session lock_timeout), json (versioned report) or markdown (PR summary)")
+	tf.register(cmd)
 	return cmd
 }
 
 func newGenerateCmd(e env) *cobra.Command {
 	var f sourceFlags
 	var dir, format, name string
+	var tf timeoutFlags
 	cmd := &cobra.Command{
-		Use:   "generate --from SRC --to SRC --dir DIR",
+		Use:   "generate [--from SRC] --to SRC --dir DIR",
 		Short: "Write migration files from one schema to another",
-		Long: `generate writes the migration as golang-migrate files into DIR (created if
-missing): <UTC YYYYMMDDHHMMSS>_<name>.up.sql and .down.sql, versions newer than
-any file already there. Each statement that cannot run in a transaction gets a
-file pair of its own. Nothing is written when there are no changes or on error.`,
-		Example: `  pgshift generate --from postgres://postgres@127.0.0.1:5432/app --to schema.sql --dir migrations --name add_users`,
-		Args:    cobra.NoArgs,
+		Long: `generate writes the migration into DIR (created if missing) as files of
+--format: golang-migrate (<version>_<name>.up.sql / .down.sql), goose
+(-- +goose Up / Down), dbmate (-- migrate:up / down) or flyway (V<version>__<name>.sql,
+U<version>__<name>.sql, .sql.conf for non-transactional ones). The default is
+the format of the files already in DIR, else golang-migrate. Versions are UTC
+YYYYMMDDHHMMSS, newer than any file already there. Files never mix phases; each
+statement that cannot run in a transaction gets a migration of its own.
+Transactional files start with SET LOCAL lock_timeout (--lock-timeout).
+
+Without --from, the current schema is DIR itself: its migrations replayed on
+the dev server (dir://DIR). pgshift.sum in DIR records a hash of every file;
+an edited generated file is an error. Nothing is written when there are no
+changes or on error.`,
+		Example: `  pgshift generate --from postgres://postgres@127.0.0.1:5432/app --to schema.sql --dir migrations --name add_users
+  pgshift generate --to schema.sql --dir migrations --format goose --dev-url postgres://postgres@127.0.0.1:5432/postgres`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != emit.FormatGolangMigrate {
-				return fmt.Errorf("--format %q is not supported (supported: %s)", format, emit.FormatGolangMigrate)
+			fmtName, err := prepareGenerate(e, format, dir)
+			if err != nil {
+				return err
+			}
+			desc := fmt.Sprintf("from: %s\nto: %s", redact(f.from), redact(f.to))
+			if f.from == "" {
+				from, cleanup, err := defaultFrom(dir)
+				if err != nil {
+					return err
+				}
+				defer cleanup()
+				f.from = from
+				desc = fmt.Sprintf("from: %s (its migrations)\nto: %s", dir, redact(f.to))
 			}
 			plan, err := planSources(cmd.Context(), e, f)
 			if err != nil {
@@ -167,29 +201,15 @@ file pair of its own. Nothing is written when there are no changes or on error.`
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
-			files, err := emit.Files(plan, emit.Options{
-				Format:      format,
-				Name:        name,
-				Description: fmt.Sprintf("from: %s\nto: %s", redact(f.from), redact(f.to)),
-				Dir:         dir,
-			})
-			if err != nil {
-				return err
-			}
-			paths, err := emit.Write(dir, files)
-			if err != nil {
-				return err
-			}
-			for _, p := range paths {
-				fmt.Fprintln(e.stdout, p)
-			}
-			return nil
+			return writeGenerated(e, plan, fmtName, dir, name, desc, tf)
 		},
 	}
 	f.register(cmd)
+	_ = cmd.Flags().SetAnnotation("from", cobra.BashCompOneRequiredFlag, []string{"false"})
 	cmd.Flags().StringVar(&dir, "dir", "", "migrations directory (required)")
-	cmd.Flags().StringVar(&format, "format", emit.FormatGolangMigrate, "migration file format")
+	cmd.Flags().StringVar(&format, "format", "", "migration file format: golang-migrate, goose, dbmate or flyway (default: that of the files in --dir, else golang-migrate)")
 	cmd.Flags().StringVar(&name, "name", emit.DefaultName, "migration name used in file names")
+	tf.register(cmd)
 	_ = cmd.MarkFlagRequired("dir")
 	return cmd
 }
