@@ -90,6 +90,7 @@ type sourceFlags struct {
 	mode             string
 	allowDrop        bool
 	batchSize        int
+	pgVersion        int
 }
 
 // planOptions returns the planner options the flags ask for.
@@ -98,7 +99,7 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 	if m != planner.ModeSafe && m != planner.ModeDirect {
 		return planner.Options{}, fmt.Errorf("--mode must be %q or %q, not %q", planner.ModeSafe, planner.ModeDirect, f.mode)
 	}
-	return planner.Options{Mode: m, AllowDrop: f.allowDrop, BatchSize: f.batchSize}, nil
+	return planner.Options{Mode: m, AllowDrop: f.allowDrop, BatchSize: f.batchSize, TargetVersion: f.pgVersion}, nil
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -108,6 +109,7 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
+	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -272,6 +274,9 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	to, err := schema.LoadSource(ctx, f.to, dev)
 	if err != nil {
 		return nil, sideError("--to", err)
+	}
+	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
+		return nil, err
 	}
 	opts, err := f.planOptions()
 	if err != nil {
