@@ -65,6 +65,8 @@ func TestSafeRecipesUnderLoad(t *testing.T) {
 			[]string{"CREATE UNIQUE INDEX CONCURRENTLY t_email_key", "UNIQUE USING INDEX t_email_key"}},
 		{"set not null through a validated check", `ALTER TABLE public.t ALTER COLUMN n SET NOT NULL;`,
 			[]string{"CHECK (n IS NOT NULL) NOT VALID", "VALIDATE CONSTRAINT", "SET NOT NULL"}},
+		{"type change through a shadow column", `ALTER TABLE public.t ALTER COLUMN n TYPE bigint;`,
+			[]string{"ADD COLUMN n__pgshift_new bigint", "COMMIT;", "RENAME COLUMN n__pgshift_new TO n", "DROP COLUMN n__pgshift_old"}},
 		{"add column with a volatile default", `CREATE EXTENSION IF NOT EXISTS pgcrypto; ALTER TABLE public.t ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();`,
 			[]string{"ADD COLUMN token uuid;", "SET DEFAULT gen_random_uuid()", "COMMIT;", "VALIDATE CONSTRAINT"}},
 	}

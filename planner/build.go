@@ -103,7 +103,6 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 			prev = n
 		}
 	}
-	plan.Phases = []Phase{{Number: 1, Title: "migrate"}}
 	// Edges.
 	setters := map[string][]*node{}
 	unsetters := map[string][]*node{}
@@ -162,7 +161,38 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	if len(plan.Steps) != len(nodes) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
+	plan.Phases = phases(plan.Steps)
 	return plan, nil
+}
+
+// phases makes the steps' phase numbers non-decreasing along the plan (a
+// step that must follow a later-phase step joins that phase) and describes
+// the phases used.
+func phases(steps []*Step) []Phase {
+	cur := 1
+	used := map[int]bool{}
+	for _, s := range steps {
+		if s.PhaseOf() < cur {
+			s.Phase = cur
+		}
+		cur = s.PhaseOf()
+		s.Phase = cur
+		used[cur] = true
+	}
+	var out []Phase
+	for _, p := range []Phase{
+		{Number: phaseExpand, Title: "expand"},
+		{Number: phaseSwap, Title: "swap", Before: "the backfills of the expand phase have finished; the swap holds ACCESS EXCLUSIVE for a few catalog updates"},
+		{Number: phaseContract, Title: "contract", Before: "deploy application code that no longer needs the old columns (they are kept in sync until this phase); run this phase a release later"},
+	} {
+		if used[p.Number] {
+			if len(used) == 1 {
+				p.Title = "migrate"
+			}
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // unmanagedNotes reports unmanaged objects (schema.Unmanaged) present on one
@@ -243,6 +273,9 @@ type nodeQueue []*node
 
 func (q nodeQueue) Len() int { return len(q) }
 func (q nodeQueue) Less(i, j int) bool {
+	if pi, pj := q[i].step.PhaseOf(), q[j].step.PhaseOf(); pi != pj {
+		return pi < pj
+	}
 	if q[i].rank != q[j].rank {
 		return q[i].rank < q[j].rank
 	}

@@ -42,6 +42,7 @@ type part struct {
 	nonTx                bool
 	stmtTimeout          string
 	facts                facts
+	phase                int // 0: the plan's first phase
 }
 
 // facts are the lock and hazard facts of a step.
@@ -121,7 +122,7 @@ func mirror(parts []part) []part {
 func (b *builder) partSteps(parts []part) []*Step {
 	var steps []*Step
 	for _, p := range parts {
-		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout}
+		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout, Phase: p.phase}
 		f := p.facts
 		if p.nonTx {
 			f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
@@ -149,6 +150,9 @@ func (b *builder) recipe(ch diff.Change) []part {
 	case *diff.AddConstraint:
 		return b.constraintRecipe(c.Table, c.Constraint)
 	case *diff.AlterColumn:
+		if parts := b.typeChangeRecipe(c); parts != nil {
+			return parts
+		}
 		return b.notNullRecipe(c)
 	case *diff.AddColumn:
 		return b.volatileDefaultRecipe(c)
@@ -437,7 +441,7 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 	fill := part{
 		summary:     "backfill " + k + "." + col + " in batches",
 		downSummary: "(column " + k + "." + col + " is dropped next)",
-		up:          []string{backfill(k, key, keyType, col, c.Column.Default, b.batchSize())},
+		up:          []string{backfill(k, key, keyType, col+" = "+c.Column.Default, col+" IS NULL", b.batchSize())},
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
 		facts:       facts{lock: LockRowExclusive, relations: []string{k}},
@@ -463,11 +467,13 @@ func (b *builder) batchSize() int {
 	return defaultBatchSize
 }
 
-// backfill returns a DO block that sets col = expr on every row where it is
-// NULL, in batches of size rows by keyset pagination on the primary key,
-// committing after each batch (transaction control in DO needs PostgreSQL
-// 11+ and a call outside a transaction block: the step is non-transactional).
-func backfill(table, key, keyType, col, expr string, size int) string {
+// backfill returns a DO block that runs UPDATE table SET <set> on every
+// row matching <filter>, in batches of size rows by keyset pagination on
+// the primary key, committing after each batch (transaction control in DO
+// needs PostgreSQL 11+ and a call outside a transaction block: the step is
+// non-transactional). The filter makes it idempotent: it can be re-run
+// after an interruption.
+func backfill(table, key, keyType, set, filter string, size int) string {
 	return fmt.Sprintf(`DO $pgshift$
 DECLARE
   pgshift_from %[3]s;
@@ -477,13 +483,13 @@ BEGIN
     SELECT max(k) INTO pgshift_to FROM (
       SELECT %[2]s AS k FROM %[1]s WHERE pgshift_from IS NULL OR %[2]s > pgshift_from ORDER BY %[2]s LIMIT %[6]d) batch;
     EXIT WHEN pgshift_to IS NULL;
-    UPDATE %[1]s SET %[4]s = %[5]s
-     WHERE (pgshift_from IS NULL OR %[2]s > pgshift_from) AND %[2]s <= pgshift_to AND %[4]s IS NULL;
+    UPDATE %[1]s SET %[4]s
+     WHERE (pgshift_from IS NULL OR %[2]s > pgshift_from) AND %[2]s <= pgshift_to AND %[5]s;
     pgshift_from := pgshift_to;
     COMMIT;
   END LOOP;
 END
-$pgshift$;`, table, key, keyType, col, expr, size)
+$pgshift$;`, table, key, keyType, set, filter, size)
 }
 
 // factsOf returns the lock and hazard facts of a change planned as one

@@ -1,0 +1,189 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/schema"
+)
+
+// Phases of the expand / contract recipes.
+const (
+	phaseExpand   = 1
+	phaseSwap     = 2
+	phaseContract = 3
+)
+
+// shadowName is the name of the column a recipe builds beside an existing one.
+func shadowName(col, suffix string) string {
+	n := col + "__pgshift_" + suffix
+	if len(n) > 63 {
+		n = n[:63]
+	}
+	return n
+}
+
+// typeChangeRecipe changes the type of a column whose conversion rewrites
+// the table (docs/hazards.md C13, C14; recipe R-TYPE) without holding
+// ACCESS EXCLUSIVE for the rewrite:
+//
+//	expand   add a shadow column of the new type and a trigger that keeps it
+//	         in sync with every write of the old code;
+//	backfill copy existing rows in batches (one transaction per batch);
+//	validate prove NOT NULL on the shadow column (when the column has it);
+//	swap     one short transaction: rename old → c__pgshift_old, shadow → c,
+//	         move the default and NOT NULL, reverse the trigger so the old
+//	         column stays current (the swap can be undone without loss);
+//	contract a release later: drop the trigger and the old column.
+//
+// It applies to a column of an existing table with a one-column primary key
+// when nothing but the type (and collation) changes and no index,
+// constraint, view, policy, trigger or function uses the column; other type
+// changes are planned in place, with their hazards.
+func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
+	t := b.existingTable(c.Table.Key())
+	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type || binaryCoercible(c.From.Type, c.To.Type) {
+		return nil
+	}
+	from, to := c.From, c.To
+	same := *to
+	same.Type, same.Collation, same.Default, same.Deps = from.Type, from.Collation, from.Default, from.Deps
+	if !diff.SameColumnBody(from, &same) || from.Identity != "" || from.Generated != "" || from.Comment != to.Comment {
+		return nil
+	}
+	key, keyType, ok := singleKey(t)
+	if !ok || key == schema.QuoteIdent(from.Name) {
+		return nil
+	}
+	k := t.Key()
+	id := colID(k, from.Name)
+	for oid, e := range b.fromIdx.byID {
+		kind, _ := schema.SplitID(oid)
+		if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
+			continue
+		}
+		for _, d := range e.deps {
+			if d == id {
+				return nil
+			}
+		}
+	}
+
+	col := schema.QuoteIdent(from.Name)
+	shadow := schema.QuoteIdent(shadowName(from.Name, "new"))
+	old := schema.QuoteIdent(shadowName(from.Name, "old"))
+	fn := schema.QualName(t.Schema, shadowName("pgshift_sync_"+t.Name+"_"+from.Name, "fn"))
+	trg := schema.QuoteIdent(shadowName("pgshift_sync_"+t.Name+"_"+from.Name, "trg"))
+	nn := schema.QuoteIdent(nnCheckName(t.Name, shadowName(from.Name, "new")))
+	typ := func(c *schema.Column) string {
+		if c.Collation != "" {
+			return c.Type + " COLLATE " + c.Collation
+		}
+		return c.Type
+	}
+	syncFn := func(target, source, targetType string) string {
+		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := NEW.%s::%s;\n  RETURN NEW;\nEND\n$pgshift$;",
+			fn, target, source, targetType)
+	}
+	trigger := fmt.Sprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();", trg, k, fn)
+	alter := func(name, rest string) string {
+		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
+	}
+
+	expandUp := []string{
+		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, shadow, typ(to)),
+		syncFn(shadow, col, to.Type),
+		trigger,
+	}
+	expandDown := []string{
+		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
+		fmt.Sprintf("DROP FUNCTION %s();", fn),
+		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, shadow),
+	}
+	if to.NotNull {
+		expandUp = append(expandUp, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, shadow))
+		expandDown = append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, nn)}, expandDown...)
+	}
+	expand := part{
+		summary:     fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
+		downSummary: fmt.Sprintf("drop shadow column %s.%s and its sync trigger", k, shadow),
+		up:          expandUp, down: expandDown,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	fill := part{
+		summary:     fmt.Sprintf("backfill %s.%s from %s in batches", k, shadow, col),
+		downSummary: fmt.Sprintf("(shadow column %s.%s is dropped next)", k, shadow),
+		up: []string{backfill(k, key, keyType, fmt.Sprintf("%s = %s::%s", shadow, col, to.Type),
+			fmt.Sprintf("%s IS DISTINCT FROM %s::%s", shadow, col, to.Type), b.batchSize())},
+		nonTx: true, stmtTimeout: backfillStatementLimit,
+		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+	}
+	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches; fails on a value that does not convert to "+to.Type)
+	parts := []part{expand, fill}
+	if to.NotNull {
+		v := part{
+			summary:     fmt.Sprintf("validate NOT NULL check on %s.%s", k, shadow),
+			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, shadow),
+			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn)},
+			stmtTimeout: backfillStatementLimit,
+			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		}
+		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
+		parts = append(parts, v)
+	}
+
+	swapUp := []string{
+		fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE;", k),
+		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, old),
+		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, shadow, col),
+	}
+	swapDown := []string{syncFn(shadow, col, to.Type)}
+	if to.Default != "" {
+		swapUp = append(swapUp, alter(col, "SET DEFAULT "+to.Default))
+		swapDown = append(swapDown, alter(col, "DROP DEFAULT"))
+	}
+	if to.NotNull {
+		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col), alter(col, "DROP NOT NULL"))
+	}
+	swapUp = append(swapUp, syncFn(old, col, from.Type))
+	swapDown = append(swapDown,
+		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
+		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
+	swapDown = append([]string{fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE;", k)}, swapDown...)
+	swap := part{
+		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
+		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
+		up:          swapUp, down: swapDown,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		phase: phaseSwap,
+	}
+	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
+
+	contractDown := []string{
+		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
+		syncFn(old, col, from.Type),
+		trigger,
+		fmt.Sprintf("UPDATE %s SET %s = %s::%s;", k, old, col, from.Type),
+	}
+	if from.Default != "" {
+		contractDown = append(contractDown, alter(old, "SET DEFAULT "+from.Default))
+	}
+	if from.NotNull {
+		contractDown = append(contractDown, alter(old, "SET NOT NULL"))
+	}
+	contract := part{
+		summary:     fmt.Sprintf("contract: drop %s.%s and its sync trigger", k, old),
+		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
+		up: []string{
+			fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
+			fmt.Sprintf("DROP FUNCTION %s();", fn),
+			fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old),
+		},
+		down:  contractDown,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		phase: phaseContract,
+	}
+	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
+	return append(parts, swap, contract)
+}
