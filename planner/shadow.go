@@ -132,8 +132,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		parts = append(parts, v)
 	}
 
+	// The first RENAME takes ACCESS EXCLUSIVE for the rest of the
+	// transaction; no LOCK TABLE, which fails where a runner (psql -f)
+	// sends statements outside a transaction block.
 	swapUp := []string{
-		fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE;", k),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, old),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, shadow, col),
 	}
@@ -150,7 +152,6 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
-	swapDown = append([]string{fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE;", k)}, swapDown...)
 	swap := part{
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
