@@ -30,6 +30,15 @@ const dropTimeout = 30 * time.Second
 type LoadResult struct {
 	Schema *Schema
 	Notes  []string
+	// Timings are the durations of the load's phases, for benchmarks.
+	Timings LoadTimings
+}
+
+// LoadTimings are the durations of the phases of a load: parsing the file,
+// executing it on the dev server (creating and dropping the scratch
+// database included) and introspecting. Phases that did not run are zero.
+type LoadTimings struct {
+	Parse, Exec, Introspect time.Duration
 }
 
 // Load returns the model of src. src is either a postgres:// or
@@ -51,11 +60,12 @@ func Load(ctx context.Context, src, devURL string) (*Schema, error) {
 func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
 	switch {
 	case IsURL(src) || src == "":
+		start := time.Now()
 		s, err := introspectURL(ctx, src)
 		if err != nil {
 			return nil, err
 		}
-		return &LoadResult{Schema: s}, nil
+		return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 	case IsDirSource(src):
 		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
 	case strings.HasSuffix(strings.ToLower(src), ".sql"):
@@ -161,6 +171,7 @@ func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
 
 // LoadSQLFile is LoadSQL that also returns the loader's notes.
 func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
+	start := time.Now()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read schema file: %w", err)
@@ -169,7 +180,13 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	anns, err := parseAnnotations(path, string(src), stmts)
+	if err != nil {
+		return nil, err
+	}
 	res := &LoadResult{}
+	res.Timings.Parse = time.Since(start)
+	start = time.Now()
 	var exec []Statement
 	for _, st := range stmts {
 		switch {
@@ -202,7 +219,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		if _, err := conn.Exec(ctx, "SET check_function_bodies = off", pgx.QueryExecModeSimpleProtocol); err != nil {
 			return fmt.Errorf("scratch database: %w", err)
 		}
-		if err := ExecStatements(ctx, conn, path, exec); err != nil {
+		if err := execBatched(ctx, conn, path, exec); err != nil {
 			return err
 		}
 		// A fresh connection: the file may have changed session state
@@ -212,9 +229,14 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 			return err
 		}
 		defer ic.Close(context.Background())
+		istart := time.Now()
 		s, err := Introspect(ctx, ic)
 		if err != nil {
 			return fmt.Errorf("introspect %s loaded on the dev server: %w", path, err)
+		}
+		res.Timings.Introspect = time.Since(istart)
+		if s.Annotations, err = resolveAnnotations(s, anns); err != nil {
+			return err
 		}
 		res.Schema = s
 		return nil
@@ -222,6 +244,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	res.Timings.Exec = time.Since(start) - res.Timings.Introspect
 	return res, nil
 }
 

@@ -29,6 +29,11 @@ type Schema struct {
 	Views      map[string]*View      // key: qualified name (views and materialized views)
 	Functions  map[string]*Function  // key: qualified name + "(" + identity arguments + ")"
 
+	// Annotations are the pgshift directives of the schema.sql the model was
+	// loaded from (renamed columns, allowed drops); nil for a live database.
+	// They are not part of the database and not compared.
+	Annotations []Annotation `json:"-"`
+
 	// Unmanaged lists objects present in the database that the model does not
 	// cover (collations, operators, text search configurations, rules,
 	// event triggers, foreign tables, publications, ...). They are reported,
