@@ -70,6 +70,15 @@ type DropColumn struct {
 	Column *schema.Column
 }
 
+// RenameColumn renames a column the user declared renamed
+// (`-- pgshift:renamed-from OLD` in schema.sql). From and To are the column
+// before and after; other changes of the column are separate AlterColumn
+// changes on the renamed column.
+type RenameColumn struct {
+	Table    *schema.Table
+	From, To *schema.Column
+}
+
 // AlterColumn changes a column's type, collation, default, NOT NULL,
 // identity, generation expression, storage or statistics settings.
 type AlterColumn struct {
@@ -199,7 +208,10 @@ func (c *DropTable) Inverse() Change       { return &CreateTable{Table: c.Table}
 func (c *AlterTable) Inverse() Change      { return &AlterTable{From: c.To, To: c.From} }
 func (c *AddColumn) Inverse() Change       { return &DropColumn{Table: c.Table, Column: c.Column} }
 func (c *DropColumn) Inverse() Change      { return &AddColumn{Table: c.Table, Column: c.Column} }
-func (c *AlterColumn) Inverse() Change     { return &AlterColumn{Table: c.Table, From: c.To, To: c.From} }
+func (c *RenameColumn) Inverse() Change {
+	return &RenameColumn{Table: c.Table, From: c.To, To: c.From}
+}
+func (c *AlterColumn) Inverse() Change { return &AlterColumn{Table: c.Table, From: c.To, To: c.From} }
 func (c *AddConstraint) Inverse() Change {
 	return &DropConstraint{Table: c.Table, Constraint: c.Constraint}
 }

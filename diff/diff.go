@@ -248,8 +248,12 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 	c.comment(id, a.Comment, b.Comment)
 	c.acl(id, a.ACL, b.ACL)
 
+	renamed := c.renames(k, a, b)
 	for _, bc := range b.Columns {
 		ac := a.Column(bc.Name)
+		if r, ok := renamed[bc.Name]; ok {
+			ac = r.renamed
+		}
 		if ac == nil {
 			c.add(&AddColumn{Table: b, Column: bc})
 			continue
@@ -262,7 +266,7 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 		c.acl(cid, ac.ACL, bc.ACL)
 	}
 	for _, ac := range a.Columns {
-		if b.Column(ac.Name) == nil {
+		if b.Column(ac.Name) == nil && !renamedFrom(renamed, ac.Name) {
 			c.add(&DropColumn{Table: a, Column: ac})
 		}
 	}
@@ -294,6 +298,41 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 	c.indexes(k, a.Indexes, b.Indexes)
 	c.triggers(k, a.Triggers, b.Triggers)
 	c.policies(a, b)
+}
+
+// rename is a declared column rename: the column before, and the same
+// column under its new name (what AlterColumn compares with the target).
+type rename struct{ old, renamed *schema.Column }
+
+// renames returns the declared column renames of table k that apply from
+// a to b (old name present only in a, new name only in b), keyed by the new
+// name, and adds a RenameColumn for each. A rename already applied, or
+// whose old column is gone, is ignored.
+func (c *comparer) renames(k string, a, b *schema.Table) map[string]rename {
+	out := map[string]rename{}
+	for _, ann := range c.to.Annotations {
+		if ann.Kind != schema.AnnotationRenamedFrom || ann.Table != k {
+			continue
+		}
+		from, to := a.Column(ann.From), b.Column(ann.Column)
+		if from == nil || to == nil || a.Column(ann.Column) != nil || b.Column(ann.From) != nil {
+			continue
+		}
+		renamed := *from
+		renamed.Name = to.Name
+		c.add(&RenameColumn{Table: b, From: from, To: &renamed})
+		out[to.Name] = rename{old: from, renamed: &renamed}
+	}
+	return out
+}
+
+func renamedFrom(renamed map[string]rename, old string) bool {
+	for _, r := range renamed {
+		if r.old.Name == old {
+			return true
+		}
+	}
+	return false
 }
 
 func describePartitioning(t *schema.Table) string {

@@ -22,6 +22,9 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 	for _, ch := range changes {
 		switch c := ch.(type) {
 		case *diff.DropTable:
+			if b.dropAnnotated(c.Table.Key(), "") {
+				continue
+			}
 			keep(tableIDs(c.Table)...)
 			keep(tableDeps(c.Table)...)
 			for _, con := range c.Table.Constraints {
@@ -30,6 +33,9 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 			}
 			notes = append(notes, fmt.Sprintf("skipped: drop table %s (its rows would be lost); pass --allow-drop to plan it", c.Table.Key()))
 		case *diff.DropColumn:
+			if b.dropAnnotated(c.Table.Key(), c.Column.Name) {
+				continue
+			}
 			keep(colID(c.Table.Key(), c.Column.Name))
 			keep(c.Column.Deps...)
 			notes = append(notes, fmt.Sprintf("skipped: drop column %s.%s (its values would be lost); pass --allow-drop to plan it",
@@ -65,9 +71,11 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 			kept[schema.ID(schema.KindColumn, s.From.OwnedBy)] {
 			skip = true
 		}
-		switch ch.(type) {
-		case *diff.DropTable, *diff.DropColumn:
-			skip = true
+		switch c := ch.(type) {
+		case *diff.DropTable:
+			skip = !b.dropAnnotated(c.Table.Key(), "")
+		case *diff.DropColumn:
+			skip = !b.dropAnnotated(c.Table.Key(), c.Column.Name)
 		}
 		if !skip {
 			out = append(out, ch)
@@ -75,6 +83,17 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 	}
 	b.notes = append(b.notes, notes...)
 	return out
+}
+
+// dropAnnotated reports whether schema.sql allows dropping the table (column
+// "") or column with a `-- pgshift:drop` directive.
+func (b *builder) dropAnnotated(table, column string) bool {
+	for _, a := range b.to.Annotations {
+		if a.Kind == schema.AnnotationDrop && a.Table == table && a.Column == column {
+			return true
+		}
+	}
+	return false
 }
 
 // isSet reports whether the change brings id to a new state itself (an

@@ -360,9 +360,13 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 	case *diff.DropColumn:
 		d.unsets = []string{colID(c.Table.Key(), c.Column.Name)}
 		d.uses = c.Column.Deps
+	case *diff.RenameColumn:
+		d.sets = []string{colID(c.Table.Key(), c.To.Name)}
+		d.unsets = []string{colID(c.Table.Key(), c.From.Name)}
+		d.needs = []string{schema.ID(schema.KindTable, c.Table.Key())}
 	case *diff.AlterColumn:
 		id := colID(c.Table.Key(), c.To.Name)
-		d.sets, d.needs, d.uses = []string{id}, c.To.Deps, dropped(c.From.Deps, c.To.Deps)
+		d.sets, d.needs, d.uses = []string{id}, append([]string{id}, c.To.Deps...), dropped(c.From.Deps, c.To.Deps)
 		if c.From.Type != c.To.Type || c.From.Collation != c.To.Collation || c.From.Generated != c.To.Generated {
 			d.unsets = []string{id}
 		}

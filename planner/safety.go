@@ -156,6 +156,8 @@ func (b *builder) recipe(ch diff.Change) []part {
 		return b.notNullRecipe(c)
 	case *diff.AddColumn:
 		return b.volatileDefaultRecipe(c)
+	case *diff.RenameColumn:
+		return b.renameRecipe(c)
 	}
 	return nil
 }
@@ -503,6 +505,9 @@ func (b *builder) factsOf(ch diff.Change) facts {
 		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
 		f.hazard(HazardDataLoss, "drops table "+c.Table.Key()+" and its rows")
 		f.hazard(HazardBackwardIncompatible, "code that uses "+c.Table.Key()+" breaks")
+	case *diff.RenameColumn:
+		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
+		f.hazard(HazardBackwardIncompatible, "code that uses "+schema.QuoteIdent(c.From.Name)+" breaks the moment the column is renamed")
 	case *diff.DropColumn:
 		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
 		f.hazard(HazardDataLoss, "drops column "+schema.QuoteIdent(c.Column.Name)+" and its values")

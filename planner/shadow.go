@@ -56,17 +56,8 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		return nil
 	}
 	k := t.Key()
-	id := colID(k, from.Name)
-	for oid, e := range b.fromIdx.byID {
-		kind, _ := schema.SplitID(oid)
-		if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
-			continue
-		}
-		for _, d := range e.deps {
-			if d == id {
-				return nil
-			}
-		}
+	if !b.usedOnlyByItsTable(colID(k, from.Name)) {
+		return nil
 	}
 
 	col := schema.QuoteIdent(from.Name)
@@ -187,4 +178,146 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	return append(parts, swap, contract)
+}
+
+// usedOnlyByItsTable reports whether nothing but the column's own table (and
+// sequences it owns) depends on the column: no index, constraint, view,
+// policy, trigger or function.
+func (b *builder) usedOnlyByItsTable(id string) bool {
+	for oid, e := range b.fromIdx.byID {
+		kind, _ := schema.SplitID(oid)
+		if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
+			continue
+		}
+		for _, d := range e.deps {
+			if d == id {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// renameRecipe renames a column with old and new code running side by side
+// (docs/hazards.md R-RENAMECOL): the new column is added and kept in sync
+// with the old one in both directions by a trigger, existing rows are
+// copied in batches, and a release later (after the application reads and
+// writes only the new name) the old column and the trigger are dropped. It
+// applies when nothing but the name changes and no index, constraint,
+// view, policy, trigger or function uses the column; otherwise the plan
+// renames in place (instant, but old code breaks at once).
+func (b *builder) renameRecipe(c *diff.RenameColumn) []part {
+	t := b.existingTable(c.Table.Key())
+	if t == nil || t.Kind != schema.TableOrdinary {
+		return nil
+	}
+	k := t.Key()
+	target := b.to.Tables[k].Column(c.To.Name)
+	if target == nil || !diff.SameColumnBody(c.To, target) || c.From.Identity != "" || c.From.Generated != "" {
+		return nil
+	}
+	key, keyType, ok := singleKey(t)
+	if !ok || key == schema.QuoteIdent(c.From.Name) || !b.usedOnlyByItsTable(colID(k, c.From.Name)) {
+		return nil
+	}
+	oldC, newC := schema.QuoteIdent(c.From.Name), schema.QuoteIdent(target.Name)
+	fn := schema.QualName(t.Schema, shadowName("pgshift_sync_"+t.Name+"_"+c.From.Name, "fn"))
+	trg := schema.QuoteIdent(shadowName("pgshift_sync_"+t.Name+"_"+c.From.Name, "trg"))
+	nn := schema.QuoteIdent(nnCheckName(t.Name, target.Name))
+	syncFn := fmt.Sprintf(`CREATE OR REPLACE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.%[3]s IS NULL THEN NEW.%[3]s := NEW.%[2]s; ELSIF NEW.%[2]s IS NULL THEN NEW.%[2]s := NEW.%[3]s; END IF;
+  ELSIF NEW.%[2]s IS DISTINCT FROM OLD.%[2]s THEN NEW.%[3]s := NEW.%[2]s;
+  ELSIF NEW.%[3]s IS DISTINCT FROM OLD.%[3]s THEN NEW.%[2]s := NEW.%[3]s;
+  END IF;
+  RETURN NEW;
+END
+$pgshift$;`, fn, oldC, newC)
+	trigger := fmt.Sprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();", trg, k, fn)
+	alter := func(name, rest string) string {
+		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
+	}
+
+	bare := *target
+	bare.NotNull, bare.Default = false, ""
+	expandUp := append(b.addColumn(c.Table, &bare), syncFn, trigger)
+	if target.Default != "" {
+		expandUp = append(expandUp, alter(newC, "SET DEFAULT "+target.Default))
+	}
+	expandDown := []string{
+		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
+		fmt.Sprintf("DROP FUNCTION %s();", fn),
+		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, newC),
+	}
+	if target.NotNull {
+		expandUp = append(expandUp, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC))
+		expandDown = append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, nn)}, expandDown...)
+	}
+	expand := part{
+		summary:     fmt.Sprintf("expand: column %s.%s, kept in sync with %s both ways", k, newC, oldC),
+		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, newC),
+		up:          expandUp, down: expandDown,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	fill := part{
+		summary:     fmt.Sprintf("backfill %s.%s from %s in batches", k, newC, oldC),
+		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, newC),
+		up: []string{backfill(k, key, keyType, fmt.Sprintf("%s = %s", newC, oldC),
+			fmt.Sprintf("%s IS DISTINCT FROM %s", newC, oldC), b.batchSize())},
+		nonTx: true, stmtTimeout: backfillStatementLimit,
+		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+	}
+	parts := []part{expand, fill}
+	if target.NotNull {
+		v := part{
+			summary:     fmt.Sprintf("validate NOT NULL check on %s.%s", k, newC),
+			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, newC),
+			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn)},
+			stmtTimeout: backfillStatementLimit,
+			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		}
+		parts = append(parts, v)
+	}
+	contractUp := []string{
+		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
+		fmt.Sprintf("DROP FUNCTION %s();", fn),
+		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, oldC),
+	}
+	contractDown := []string{
+		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s;", k, columnDefinition(withNotNull(withDefault(c.From, ""), false))),
+		syncFn, trigger,
+		fmt.Sprintf("UPDATE %s SET %s = %s;", k, oldC, newC),
+	}
+	if c.From.Default != "" {
+		contractDown = append(contractDown, alter(oldC, "SET DEFAULT "+c.From.Default))
+	}
+	if c.From.NotNull {
+		contractDown = append(contractDown, alter(oldC, "SET NOT NULL"))
+	}
+	contractDown = append(contractDown, b.objectMeta(colID(k, c.From.Name), c.From.Comment, "", c.From.ACL)...)
+	contractDown = append(contractDown, columnSettings(k, c.From, nil)...)
+	if target.NotNull {
+		contractUp = append(contractUp, alter(newC, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		contractDown = append([]string{
+			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC),
+			alter(newC, "DROP NOT NULL"),
+		}, contractDown...)
+	}
+	contract := part{
+		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
+		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
+		up:          contractUp, down: contractDown,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		phase: phaseContract,
+	}
+	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
+	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
+	return append(parts, contract)
+}
+
+func withNotNull(c *schema.Column, nn bool) *schema.Column {
+	x := *c
+	x.NotNull = nn
+	return &x
 }

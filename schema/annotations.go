@@ -42,6 +42,7 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 	if err != nil {
 		return nil, nil // SplitSQL accepted the file; a scanner hiccup only loses directives
 	}
+	b := []byte(src)
 	var out []Annotation
 	for _, tok := range scan.Tokens {
 		if tok.Token != pg_query.Token_SQL_COMMENT && tok.Token != pg_query.Token_C_COMMENT {
@@ -52,7 +53,7 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 		if i < 0 {
 			continue
 		}
-		line, col := lineCol([]byte(src), int(tok.Start))
+		line, col := lineCol(b, int(tok.Start))
 		pos := fmt.Sprintf("%s:%d:%d", path, line, col)
 		fields := strings.Fields(strings.TrimSuffix(text[i+len("pgshift:"):], "*/"))
 		if len(fields) == 0 {
@@ -63,7 +64,7 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 			if len(fields) != 2 {
 				return nil, fmt.Errorf("%s: want `pgshift:renamed-from OLD_NAME`", pos)
 			}
-			table, column, ok := columnOnLine(src, stmts, line)
+			table, column, ok := columnOnLine(b, stmts, line)
 			if !ok {
 				return nil, fmt.Errorf("%s: pgshift:renamed-from must stand on the line of a column definition in CREATE TABLE", pos)
 			}
@@ -92,7 +93,7 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 
 // columnOnLine finds the CREATE TABLE column defined on a line: its table
 // ("schema.name" quoted, or just the quoted name when unqualified) and name.
-func columnOnLine(src string, stmts []Statement, line int) (table, column string, ok bool) {
+func columnOnLine(src []byte, stmts []Statement, line int) (table, column string, ok bool) {
 	for _, st := range stmts {
 		cs := st.Node.GetCreateStmt()
 		if cs == nil || cs.Relation == nil {
@@ -103,7 +104,7 @@ func columnOnLine(src string, stmts []Statement, line int) (table, column string
 			if cd == nil || cd.Location < 0 {
 				continue
 			}
-			if l, _ := lineCol([]byte(src), int(cd.Location)); l == line {
+			if l, _ := lineCol(src, int(cd.Location)); l == line {
 				t := QuoteIdent(cs.Relation.Relname)
 				if cs.Relation.Schemaname != "" {
 					t = QualName(cs.Relation.Schemaname, cs.Relation.Relname)
