@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -235,20 +236,40 @@ database: the plan from a freshly created database to it.`,
 			if err != nil {
 				return err
 			}
+			// The empty database is made and read while the source is
+			// introspected: neither depends on the other.
+			type emptyResult struct {
+				s   *schema.Schema
+				err error
+			}
+			tm, t0 := newTimer(e), time.Now()
+			emptyc := make(chan emptyResult, 1)
+			go func() {
+				s, err := schema.EmptyFrom(ctx, dev)
+				tm.since("empty", t0)
+				emptyc <- emptyResult{s, err}
+			}()
 			r, err := schema.LoadSource(ctx, src, "")
+			er := <-emptyc // always wait: the scratch database is dropped by then
 			if err != nil {
 				return err
 			}
-			empty, err := schema.EmptyFrom(ctx, dev)
-			if err != nil {
-				return err
+			tm.load("source", r, t0)
+			if er.err != nil {
+				return er.err
 			}
+			empty := er.s
+			t0 = time.Now()
 			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
+			tm.since("plan", t0)
 			report(e, r.Notes, r.Schema.Unmanaged, plan.Notes)
-			if _, err := io.WriteString(e.stdout, emit.SQL(plan)); err != nil {
+			t0 = time.Now()
+			sql := emit.SQL(plan)
+			tm.since("emit", t0)
+			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
 			return nil
@@ -267,14 +288,19 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	if err != nil {
 		return nil, err
 	}
+	tm, t0 := newTimer(e), time.Now()
 	from, err := schema.LoadSource(ctx, f.from, dev)
 	if err != nil {
 		return nil, sideError("--from", err)
 	}
+	tm.load("from", from, t0)
+	t0 = time.Now()
 	to, err := schema.LoadSource(ctx, f.to, dev)
 	if err != nil {
 		return nil, sideError("--to", err)
 	}
+	tm.load("to", to, t0)
+	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
 		return nil, err
 	}
@@ -282,10 +308,12 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	if err != nil {
 		return nil, err
 	}
+	t0 = time.Now()
 	plan, err := planner.Build(from.Schema, to.Schema, opts)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
+	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
 	return plan, nil
