@@ -152,3 +152,88 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestRequiredColumnWithBackfill: a NOT NULL column without a default added
+// to a table with rows goes nullable first (old code keeps inserting), then
+// after the deploy its rows are filled from `-- pgshift:backfill` and it is
+// made NOT NULL through a validated CHECK.
+func TestRequiredColumnWithBackfill(t *testing.T) {
+	ctx := context.Background()
+	toSQL := filepath.Join(t.TempDir(), "schema.sql")
+	if err := os.WriteFile(toSQL, []byte(`
+CREATE TABLE public.p (id bigint PRIMARY KEY);
+CREATE TABLE public.t (
+    id bigint PRIMARY KEY,
+    email text,
+    n integer,
+    parent_id bigint,
+    verified boolean NOT NULL -- pgshift:backfill n > 100
+);
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dbA, dbF := pgtest.NewDB(t), pgtest.NewDB(t)
+	for _, db := range []string{dbA, dbF} {
+		if err := execOnce(ctx, db, safetyBase+safetySeed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to, err := schema.LoadSQL(ctx, pgtest.AdminURL(), toSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := planner.Build(introspect(t, dbA), to, planner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Phases) != 2 || !strings.Contains(plan.Phases[1].Before, "deploy") {
+		t.Fatalf("phases = %+v", plan.Phases)
+	}
+	mdir := t.TempDir()
+	files, err := emit.Files(plan, emit.Options{Name: "required", Dir: mdir, LockTimeout: "2s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emit.Write(mdir, files); err != nil {
+		t.Fatal(err)
+	}
+	ups, downs := migrationFiles(t, mdir)
+	before := queryString(t, dbA, seededChecksum)
+	w := startWorker(t, dbA)
+	if err := applyFile(ctx, dbA, ups[0]); err != nil {
+		w.stop()
+		t.Fatal(err)
+	}
+	w.stop()
+	w.check(t, 3500*time.Millisecond)
+	// The deploy: new code fills the column for the rows it wrote.
+	if err := execOnce(ctx, dbA, `UPDATE public.t SET verified = true WHERE id > 20000`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ups[1:] {
+		if err := applyFile(ctx, dbA, f); err != nil {
+			t.Fatalf("apply %s: %v", filepath.Base(f), err)
+		}
+	}
+	toDB := pgtest.NewDB(t)
+	if err := execOnce(ctx, toDB, string(mustRead(t, toSQL))); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := canon(introspect(t, dbA)), canon(introspect(t, toDB)); got != want {
+		t.Errorf("after up, schema differs from schema.sql:\n%s", schema.CanonicalDiff(got, want))
+	}
+	if got := queryString(t, dbA, `SELECT count(*) FILTER (WHERE verified <> (n > 100))::text FROM public.t WHERE id <= 20000`); got != "0" {
+		t.Errorf("%s seeded rows not filled from the backfill expression", got)
+	}
+	if after := queryString(t, dbA, seededChecksum); after != before {
+		t.Errorf("seeded rows changed")
+	}
+	for _, f := range downs {
+		if err := applyFile(ctx, dbA, f); err != nil {
+			t.Fatalf("apply %s: %v", filepath.Base(f), err)
+		}
+	}
+	if got, want := canon(introspect(t, dbA)), canon(introspect(t, dbF)); got != want {
+		t.Errorf("after down, schema differs:\n%s", schema.CanonicalDiff(got, want))
+	}
+}

@@ -3,6 +3,7 @@ package planner
 import (
 	"container/heap"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pgshift/pgshift/diff"
@@ -167,30 +168,38 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 
 // phases makes the steps' phase numbers non-decreasing along the plan (a
 // step that must follow a later-phase step joins that phase) and describes
-// the phases used.
+// the phases used, with what must happen before each.
 func phases(steps []*Step) []Phase {
 	cur := 1
 	used := map[int]bool{}
+	before := map[int][]string{}
 	for _, s := range steps {
-		if s.PhaseOf() < cur {
-			s.Phase = cur
+		if s.PhaseOf() > cur {
+			cur = s.PhaseOf()
 		}
-		cur = s.PhaseOf()
 		s.Phase = cur
 		used[cur] = true
+		if s.Before != "" && !slices.Contains(before[cur], s.Before) {
+			before[cur] = append(before[cur], s.Before)
+		}
+	}
+	defaults := map[int]string{
+		phaseSwap:     "the backfills of the expand phase have finished; the swap holds ACCESS EXCLUSIVE for a few catalog updates",
+		phaseContract: "deploy application code that no longer needs the old columns (they are kept in sync until this phase); run this phase a release later",
 	}
 	var out []Phase
-	for _, p := range []Phase{
-		{Number: phaseExpand, Title: "expand"},
-		{Number: phaseSwap, Title: "swap", Before: "the backfills of the expand phase have finished; the swap holds ACCESS EXCLUSIVE for a few catalog updates"},
-		{Number: phaseContract, Title: "contract", Before: "deploy application code that no longer needs the old columns (they are kept in sync until this phase); run this phase a release later"},
-	} {
-		if used[p.Number] {
-			if len(used) == 1 {
-				p.Title = "migrate"
-			}
-			out = append(out, p)
+	for _, p := range []Phase{{Number: phaseExpand, Title: "expand"}, {Number: phaseSwap, Title: "swap"}, {Number: phaseContract, Title: "contract"}} {
+		if !used[p.Number] {
+			continue
 		}
+		if len(used) == 1 {
+			p.Title = "migrate"
+		}
+		p.Before = strings.Join(before[p.Number], "; ")
+		if p.Before == "" {
+			p.Before = defaults[p.Number]
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -87,6 +87,9 @@ type Step struct {
 	Scans bool
 	// Hazards lists the step's risks.
 	Hazards []Hazard
+	// Before says what must happen before this step runs when that is a
+	// deploy or a manual action (it opens a new phase); "" otherwise.
+	Before string
 	// StatementTimeout overrides the plan's statement_timeout for this
 	// step's file (e.g. "0" for VALIDATE CONSTRAINT, which may run long
 	// under a weak lock); "" keeps the default.

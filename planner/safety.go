@@ -42,7 +42,8 @@ type part struct {
 	nonTx                bool
 	stmtTimeout          string
 	facts                facts
-	phase                int // 0: the plan's first phase
+	phase                int    // 0: the plan's first phase
+	before               string // what must happen before this part (a deploy)
 }
 
 // facts are the lock and hazard facts of a step.
@@ -122,7 +123,7 @@ func mirror(parts []part) []part {
 func (b *builder) partSteps(parts []part) []*Step {
 	var steps []*Step
 	for _, p := range parts {
-		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout, Phase: p.phase}
+		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout, Phase: p.phase, Before: p.before}
 		f := p.facts
 		if p.nonTx {
 			f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
@@ -155,6 +156,9 @@ func (b *builder) recipe(ch diff.Change) []part {
 		}
 		return b.notNullRecipe(c)
 	case *diff.AddColumn:
+		if parts := b.requiredColumnRecipe(c); parts != nil {
+			return parts
+		}
 		return b.volatileDefaultRecipe(c)
 	case *diff.RenameColumn:
 		return b.renameRecipe(c)
@@ -454,6 +458,66 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		parts = append(parts, b.notNullRecipe(&diff.AlterColumn{Table: c.Table, From: withDefault(&bare, c.Column.Default), To: c.Column})...)
 	}
 	return parts
+}
+
+// requiredColumnRecipe adds a NOT NULL column without a default to a table
+// that has rows (a plain ADD COLUMN fails there, and breaks old code that
+// inserts without it; docs/hazards.md C5): expand adds it nullable; a later
+// phase fills existing rows with the expression of a
+// `-- pgshift:backfill EXPR` directive (or, without one, after a deploy of
+// code that writes the column and a manual backfill) and makes it NOT NULL
+// through a validated CHECK.
+func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
+	t := b.existingTable(c.Table.Key())
+	col := c.Column
+	if t == nil || !col.NotNull || col.Default != "" || col.Identity != "" || col.Generated != "" {
+		return nil
+	}
+	k := t.Key()
+	name := schema.QuoteIdent(col.Name)
+	var expr string
+	for _, a := range b.to.Annotations {
+		if a.Kind == schema.AnnotationBackfill && a.Table == k && a.Column == col.Name {
+			expr = a.Expr
+		}
+	}
+	bare := *col
+	bare.NotNull = false
+	add := part{
+		summary:     "expand: add column " + k + "." + name + " (nullable until it is filled)",
+		downSummary: "drop column " + k + "." + name,
+		up:          b.addColumn(c.Table, &bare),
+		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, name)},
+		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+	}
+	parts := []part{add}
+	before := "deploy application code that writes " + k + "." + name + " on every insert"
+	if expr != "" {
+		key, keyType, ok := singleKey(t)
+		if !ok {
+			b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key: backfill %s yourself before the contract phase", k, name))
+		} else {
+			parts = append(parts, part{
+				summary:     "backfill " + k + "." + name + " with " + expr + " in batches",
+				downSummary: "(column " + k + "." + name + " is dropped next)",
+				up:          []string{backfill(k, key, keyType, name+" = "+expr, name+" IS NULL", b.batchSize())},
+				nonTx:       true, stmtTimeout: backfillStatementLimit,
+				facts: facts{lock: LockRowExclusive, relations: []string{k}},
+				phase: phaseContract, before: before,
+			})
+		}
+	} else {
+		before += ", and fill existing rows (or declare `-- pgshift:backfill EXPR` on the column in schema.sql)"
+		b.notes = append(b.notes, fmt.Sprintf("%s.%s is NOT NULL without a default: its existing rows need a value before the contract phase", k, name))
+	}
+	nn := b.notNullRecipe(&diff.AlterColumn{Table: c.Table, From: &bare, To: col})
+	for i := range nn {
+		nn[i].phase = phaseContract
+		if i == 0 && len(parts) == 1 {
+			nn[i].before = before
+		}
+	}
+	return append(parts, nn...)
 }
 
 func withDefault(c *schema.Column, d string) *schema.Column {

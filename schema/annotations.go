@@ -12,16 +12,20 @@ import (
 //	full_name text,  -- pgshift:renamed-from name
 //	-- pgshift:drop table public.legacy_events
 //	-- pgshift:drop column public.users.nickname
+//	verified boolean NOT NULL, -- pgshift:backfill false
 //
 // renamed-from stands on the line of a column definition in CREATE TABLE
 // and declares that the column was called From before (renames are never
 // guessed from a drop and an add). drop allows the planner to drop that
-// table or column without --allow-drop.
+// table or column without --allow-drop. backfill, on the line of a NOT NULL
+// column without a default, gives the SQL expression that fills existing
+// rows when the column is added to a table that has rows.
 type Annotation struct {
 	Kind   string // "renamed-from" or "drop"
 	Table  string // qualified table key; for an unqualified name, resolved after loading
 	Column string // the column (its new name for renamed-from); "" for a table
 	From   string // renamed-from: the old column name
+	Expr   string // backfill: the SQL expression for existing rows
 	Pos    string // file:line:col of the comment
 }
 
@@ -29,6 +33,7 @@ type Annotation struct {
 const (
 	AnnotationRenamedFrom = "renamed-from"
 	AnnotationDrop        = "drop"
+	AnnotationBackfill    = "backfill"
 )
 
 // parseAnnotations finds pgshift directives in the comments of src (the
@@ -69,6 +74,20 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 				return nil, fmt.Errorf("%s: pgshift:renamed-from must stand on the line of a column definition in CREATE TABLE", pos)
 			}
 			out = append(out, Annotation{Kind: AnnotationRenamedFrom, Table: table, Column: column, From: unquoteIdent(fields[1]), Pos: pos})
+		case AnnotationBackfill:
+			expr := strings.TrimSpace(strings.TrimSuffix(text[i+len("pgshift:"):], "*/"))
+			expr = strings.TrimSpace(strings.TrimPrefix(expr, AnnotationBackfill))
+			if expr == "" {
+				return nil, fmt.Errorf("%s: want `pgshift:backfill EXPRESSION`", pos)
+			}
+			if _, err := pg_query.Parse("SELECT " + expr); err != nil {
+				return nil, fmt.Errorf("%s: pgshift:backfill: %v", pos, err)
+			}
+			table, column, ok := columnOnLine(b, stmts, line)
+			if !ok {
+				return nil, fmt.Errorf("%s: pgshift:backfill must stand on the line of a column definition in CREATE TABLE", pos)
+			}
+			out = append(out, Annotation{Kind: AnnotationBackfill, Table: table, Column: column, Expr: expr, Pos: pos})
 		case AnnotationDrop:
 			if len(fields) != 3 || (fields[1] != "table" && fields[1] != "column") {
 				return nil, fmt.Errorf("%s: want `pgshift:drop table SCHEMA.TABLE` or `pgshift:drop column SCHEMA.TABLE.COLUMN`", pos)
@@ -85,7 +104,7 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 			}
 			out = append(out, a)
 		default:
-			return nil, fmt.Errorf("%s: unknown pgshift directive %q (known: renamed-from, drop)", pos, fields[0])
+			return nil, fmt.Errorf("%s: unknown pgshift directive %q (known: renamed-from, drop, backfill)", pos, fields[0])
 		}
 	}
 	return out, nil
