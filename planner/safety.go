@@ -659,6 +659,7 @@ func (b *builder) factsOf(ch diff.Change) facts {
 			}
 			f.rewrites = true
 			f.hazard(HazardTableRewrite, "every column of the enum is converted through text: its table is rewritten")
+			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on each of those tables for the whole rewrite")
 		}
 	case *diff.CreateTrigger:
 		f = facts{lock: LockShareRowExclusive, relations: []string{c.Table}}
