@@ -210,7 +210,10 @@ func (in *introspector) query(ctx context.Context, sql string, scan func(pgx.Row
 const userNamespace = `(n.nspname <> 'information_schema' AND n.nspname !~ '^pg_')`
 
 // notExtMember returns a condition that the row oidExpr of catalog class is
-// not a member of an extension.
+// not a member of an extension. The queries of large catalogs (pg_class,
+// pg_attribute, pg_type, pg_proc) test membership on the client instead,
+// with isExtMember: the anti-join scans pg_depend, the largest catalog,
+// once per query.
 func notExtMember(class, oidExpr string) string {
 	return `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '` + class + `'::regclass AND xd.objid = ` + oidExpr + ` AND xd.deptype = 'e')`
 }
@@ -258,6 +261,11 @@ func (in *introspector) readVersion(ctx context.Context) error {
 	if _, err := fmt.Sscan(v, &in.ver); err != nil {
 		return fmt.Errorf("parse server_version_num %q: %w", v, err)
 	}
+	if in.ver < 130000 {
+		// The catalog queries use columns added up to PostgreSQL 13
+		// (pg_trigger.tgparentid); newer ones are gated on in.ver.
+		return fmt.Errorf("PostgreSQL %d.%d is not supported: pgshift needs PostgreSQL 13 or later", in.ver/10000, in.ver%10000)
+	}
 	in.s.ServerVersionNum = in.ver
 	return nil
 }
@@ -276,6 +284,13 @@ FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace`+
 		in.extByOID[oid] = ID(KindExtension, e.Key())
 		return nil
 	})
+}
+
+// isExtMember reports whether the catalog row (class, oid) belongs to an
+// extension (readExtensionMembers has run).
+func (in *introspector) isExtMember(class, oid uint32) bool {
+	_, ok := in.extMember[objRef{class, oid}]
+	return ok
 }
 
 func (in *introspector) readExtensionMembers(ctx context.Context) error {
@@ -333,7 +348,6 @@ func (in *introspector) readTypes(ctx context.Context) error {
 SELECT t.oid, n.nspname, t.typname, t.typtype::text,
        (CASE WHEN t.typelem <> 0 AND (SELECT et.typarray FROM pg_type et WHERE et.oid = t.typelem) = t.oid THEN t.typelem ELSE 0 END),
        t.typrelid, coalesce(c.relkind::text, ''), ` + multi + `,
-       EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = 'pg_type'::regclass AND xd.objid = t.oid AND xd.deptype = 'e'),
        pg_get_userbyid(t.typowner), coalesce(d.description, ''), ` + aclSQL("t.typacl", "T", "t.typowner") + `,
        -- domain
        (CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE '' END),
@@ -369,13 +383,14 @@ WHERE ` + userNamespace
 			multirng string
 			rngColl  string
 		)
-		if err := r.Scan(&oid, &tr.schema, &tr.name, &tr.typtype, &tr.elem, &tr.relid, &tr.relkind, &tr.multiOf, &tr.member,
+		if err := r.Scan(&oid, &tr.schema, &tr.name, &tr.typtype, &tr.elem, &tr.relid, &tr.relkind, &tr.multiOf,
 			&typ.Owner, &typ.Comment, &typ.ACL,
 			&typ.BaseType, &typ.NotNull, &typ.Default, &typ.Collation,
 			&labels,
 			&typ.Subtype, &typ.SubtypeOpclass, &rngColl, &typ.Canonical, &typ.SubtypeDiff, &multirng); err != nil {
 			return err
 		}
+		tr.member = in.isExtMember(classPgType, oid)
 		in.typeRaw[oid] = tr
 		if tr.member {
 			return nil
