@@ -76,52 +76,20 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := NEW.%s::%s;\n  RETURN NEW;\nEND\n$pgshift$;",
 			fn, target, source, targetType)
 	}
-	trigger := fmt.Sprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();", trg, k, fn)
 	alter := func(name, rest string) string {
 		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
 	}
 
-	expandUp := []string{
-		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, shadow, typ(to)),
-		syncFn(shadow, col, to.Type),
-		trigger,
+	sc := syncedColumn{
+		table: k, key: key, keyType: keyType, column: shadow,
+		add:    []string{fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, shadow, typ(to))},
+		syncFn: syncFn(shadow, col, to.Type), fn: fn, trg: trg,
+		notNull: to.NotNull, nn: nn,
+		set:           fmt.Sprintf("%s = %s::%s", shadow, col, to.Type),
+		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s::%s", shadow, col, to.Type),
+		expandSummary: fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
 	}
-	expandDown := []string{
-		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
-		fmt.Sprintf("DROP FUNCTION %s();", fn),
-		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, shadow),
-	}
-	if to.NotNull {
-		expandUp = append(expandUp, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, shadow))
-		expandDown = append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, nn)}, expandDown...)
-	}
-	expand := part{
-		summary:     fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
-		downSummary: fmt.Sprintf("drop shadow column %s.%s and its sync trigger", k, shadow),
-		up:          expandUp, down: expandDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
-	}
-	fill := part{
-		summary:     fmt.Sprintf("backfill %s.%s from %s in batches", k, shadow, col),
-		downSummary: fmt.Sprintf("(shadow column %s.%s is dropped next)", k, shadow),
-		up: []string{backfill(k, key, keyType, fmt.Sprintf("%s = %s::%s", shadow, col, to.Type),
-			fmt.Sprintf("%s IS DISTINCT FROM %s::%s", shadow, col, to.Type), b.batchSize())},
-		nonTx: true, stmtTimeout: backfillStatementLimit,
-		facts: facts{lock: LockRowExclusive, relations: []string{k}},
-	}
-	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches; fails on a value that does not convert to "+to.Type)
-	parts := []part{expand, fill}
-	if to.NotNull {
-		v := part{
-			summary:     fmt.Sprintf("validate NOT NULL check on %s.%s", k, shadow),
-			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, shadow),
-			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn)},
-			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
-		}
-		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
-		parts = append(parts, v)
-	}
+	parts := b.expandParts(sc)
 
 	// The first RENAME takes ACCESS EXCLUSIVE for the rest of the
 	// transaction; no LOCK TABLE, which fails where a runner (psql -f)
@@ -155,7 +123,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
 		syncFn(old, col, from.Type),
-		trigger,
+		sc.trigger(),
 		fmt.Sprintf("UPDATE %s SET %s = %s::%s;", k, old, col, from.Type),
 	}
 	if from.Default != "" {
@@ -167,14 +135,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	contract := part{
 		summary:     fmt.Sprintf("contract: drop %s.%s and its sync trigger", k, old),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
-		up: []string{
-			fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
-			fmt.Sprintf("DROP FUNCTION %s();", fn),
-			fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old),
-		},
-		down:  contractDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
-		phase: phaseContract,
+		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
+		down:        contractDown,
+		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		phase:       phaseContract,
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	return append(parts, swap, contract)
@@ -234,59 +198,29 @@ BEGIN
   RETURN NEW;
 END
 $pgshift$;`, fn, oldC, newC)
-	trigger := fmt.Sprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();", trg, k, fn)
 	alter := func(name, rest string) string {
 		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
 	}
 
 	bare := *target
 	bare.NotNull, bare.Default = false, ""
-	expandUp := append(b.addColumn(c.Table, &bare), syncFn, trigger)
+	add := b.addColumn(c.Table, &bare)
 	if target.Default != "" {
-		expandUp = append(expandUp, alter(newC, "SET DEFAULT "+target.Default))
+		add = append(add, alter(newC, "SET DEFAULT "+target.Default))
 	}
-	expandDown := []string{
-		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
-		fmt.Sprintf("DROP FUNCTION %s();", fn),
-		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, newC),
+	sc := syncedColumn{
+		table: k, key: key, keyType: keyType, column: newC,
+		add: add, syncFn: syncFn, fn: fn, trg: trg,
+		notNull: target.NotNull, nn: nn,
+		set:           fmt.Sprintf("%s = %s", newC, oldC),
+		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s", newC, oldC),
+		expandSummary: fmt.Sprintf("expand: column %s.%s, kept in sync with %s both ways", k, newC, oldC),
 	}
-	if target.NotNull {
-		expandUp = append(expandUp, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC))
-		expandDown = append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, nn)}, expandDown...)
-	}
-	expand := part{
-		summary:     fmt.Sprintf("expand: column %s.%s, kept in sync with %s both ways", k, newC, oldC),
-		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, newC),
-		up:          expandUp, down: expandDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
-	}
-	fill := part{
-		summary:     fmt.Sprintf("backfill %s.%s from %s in batches", k, newC, oldC),
-		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, newC),
-		up: []string{backfill(k, key, keyType, fmt.Sprintf("%s = %s", newC, oldC),
-			fmt.Sprintf("%s IS DISTINCT FROM %s", newC, oldC), b.batchSize())},
-		nonTx: true, stmtTimeout: backfillStatementLimit,
-		facts: facts{lock: LockRowExclusive, relations: []string{k}},
-	}
-	parts := []part{expand, fill}
-	if target.NotNull {
-		v := part{
-			summary:     fmt.Sprintf("validate NOT NULL check on %s.%s", k, newC),
-			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, newC),
-			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn)},
-			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
-		}
-		parts = append(parts, v)
-	}
-	contractUp := []string{
-		fmt.Sprintf("DROP TRIGGER %s ON %s;", trg, k),
-		fmt.Sprintf("DROP FUNCTION %s();", fn),
-		fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, oldC),
-	}
+	parts := b.expandParts(sc)
+	contractUp := append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, oldC))
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s;", k, columnDefinition(withNotNull(withDefault(c.From, ""), false))),
-		syncFn, trigger,
+		syncFn, sc.trigger(),
 		fmt.Sprintf("UPDATE %s SET %s = %s;", k, oldC, newC),
 	}
 	if c.From.Default != "" {
@@ -320,4 +254,67 @@ func withNotNull(c *schema.Column, nn bool) *schema.Column {
 	x := *c
 	x.NotNull = nn
 	return &x
+}
+
+// syncedColumn describes a column a recipe builds beside an existing one and
+// keeps in sync with a trigger (R-TYPE, R-RENAMECOL).
+type syncedColumn struct {
+	table, key, keyType string // qualified table, its one-column key and key type
+	column              string // quoted name of the column being built
+	add                 []string
+	syncFn              string // CREATE OR REPLACE FUNCTION of the sync trigger
+	fn, trg             string // qualified function, quoted trigger name
+	notNull             bool
+	nn                  string // quoted name of the NOT NULL check
+	set, filter         string // backfill SET list and row filter
+	expandSummary       string
+}
+
+func (s syncedColumn) trigger() string {
+	return fmt.Sprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();", s.trg, s.table, s.fn)
+}
+
+// dropSync drops the sync trigger and its function.
+func (s syncedColumn) dropSync() []string {
+	return []string{fmt.Sprintf("DROP TRIGGER %s ON %s;", s.trg, s.table), fmt.Sprintf("DROP FUNCTION %s();", s.fn)}
+}
+
+// expandParts returns the expand part (add the column, the sync function
+// and trigger, and for NOT NULL a check added NOT VALID), the batched
+// backfill, and for NOT NULL the validation of the check.
+func (b *builder) expandParts(s syncedColumn) []part {
+	k := s.table
+	up := append(append([]string{}, s.add...), s.syncFn, s.trigger())
+	down := append(s.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, s.column))
+	if s.notNull {
+		up = append(up, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, s.nn, s.column))
+		down = append([]string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, s.nn)}, down...)
+	}
+	parts := []part{{
+		summary:     s.expandSummary,
+		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
+		up:          up, down: down,
+		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+	}}
+	fill := part{
+		summary:     fmt.Sprintf("backfill %s.%s in batches", k, s.column),
+		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, s.column),
+		up:          []string{backfill(k, s.key, s.keyType, s.set, s.filter, b.batchSize())},
+		nonTx:       true, stmtTimeout: backfillStatementLimit,
+		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+	}
+	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches")
+	parts = append(parts, fill)
+	if s.notNull {
+		v := part{
+			summary:     fmt.Sprintf("validate NOT NULL check on %s.%s", k, s.column),
+			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, s.column),
+			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, s.nn)},
+			stmtTimeout: backfillStatementLimit,
+			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		}
+		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
+		parts = append(parts, v)
+	}
+	return parts
 }
