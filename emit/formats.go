@@ -152,13 +152,37 @@ func (r renderer) body(b *strings.Builder, g group, down bool, stmt func(*string
 		b.WriteString("\n")
 	}
 	var sb strings.Builder
-	writeSteps(&sb, g.steps, down, stmt)
+	if down && !g.tx && r.opts.Format == FormatGoose && atomicDown(g) {
+		// NO TRANSACTION covers the down part too, and goose would run
+		// its statements one by one: send them as one query instead (an
+		// implicit transaction), so a failed down leaves nothing half done.
+		var inner strings.Builder
+		writeSteps(&inner, g.steps, down, writeStatement)
+		sb.WriteString("-- +goose StatementBegin\n" + inner.String() + "-- +goose StatementEnd\n")
+	} else {
+		writeSteps(&sb, g.steps, down, stmt)
+	}
 	b.WriteString(sb.String())
 	if has && !g.tx && (r.opts.Format == FormatGoose || r.opts.Format == FormatFlyway) {
 		for _, kv := range settings {
 			b.WriteString("RESET " + kv[0] + ";\n")
 		}
 	}
+}
+
+// atomicDown reports whether the down part of a non-transactional
+// migration has several statements, none of which refuses a transaction.
+func atomicDown(g group) bool {
+	n := 0
+	for _, s := range g.steps {
+		for _, d := range s.Down {
+			if strings.Contains(strings.ToUpper(d), "CONCURRENTLY") {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 1
 }
 
 // settings returns the lock_timeout and statement_timeout of g's files as

@@ -5,11 +5,13 @@
 // Usage:
 //
 //	pgshift diff     --from SRC --to SRC [--dev-url URL] [--exit-code]
-//	pgshift generate --from SRC --to SRC --dir DIR [--format golang-migrate] [--name NAME] [--dev-url URL]
+//	pgshift generate [--from SRC] --to SRC --dir DIR [--format golang-migrate|goose|dbmate|flyway] [--name NAME] [--dev-url URL]
 //	pgshift inspect  [--url URL] [--dev-url URL]
+//	pgshift drift    --url URL --dir DIR [--schema schema.sql] [--format text|json|github]
 //
-// SRC is a postgres:// URL or a path ending in .sql. Exit status: 0 success
-// (no changes), 1 error, 2 changes found (diff --exit-code only).
+// SRC is a postgres:// URL, a path ending in .sql or dir://DIR (a migrations
+// directory, replayed on the dev server). Exit status: 0 success (no
+// changes), 1 error, 2 changes found (diff --exit-code) or drift (drift).
 package main
 
 import (
