@@ -55,6 +55,9 @@ func Introspect(ctx context.Context, conn *pgx.Conn) (s *Schema, err error) {
 		"SET LOCAL TimeZone = 'UTC'",
 		"SET LOCAL extra_float_digits = 1",
 		"SET LOCAL bytea_output = 'hex'",
+		// As pg_dump does: the catalog queries cost enough for the planner
+		// to JIT-compile them, which takes longer than running them.
+		"SET LOCAL jit = off",
 	} {
 		if _, err := tx.Exec(ctx, set); err != nil {
 			return nil, fmt.Errorf("introspect: %s: %w", set, err)

@@ -48,7 +48,7 @@ JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 LEFT JOIN pg_operator op ON op.oid = a.aggsortop
 LEFT JOIN pg_namespace opn ON opn.oid = op.oprnamespace`+commentJoin("d", "pg_proc", "p.oid", "0")+`
-WHERE `+userNamespace+` AND `+notExtMember("pg_proc", "p.oid")+`
+WHERE `+userNamespace+`
   -- functions PostgreSQL creates with a type (multirange constructors) belong to the type
   AND NOT EXISTS (SELECT 1 FROM pg_depend id WHERE id.classid = 'pg_proc'::regclass AND id.objid = p.oid
                   AND id.refclassid = 'pg_type'::regclass AND id.deptype = 'i')`,
@@ -65,6 +65,9 @@ WHERE `+userNamespace+` AND `+notExtMember("pg_proc", "p.oid")+`
 				&ag.sortopSchema, &ag.sortop, &ag.transtype, &ag.mtranstype, &ag.transspace, &ag.mtransspace,
 				&ag.initval, &ag.minitval); err != nil {
 				return err
+			}
+			if in.isExtMember(classPgProc, oid) {
+				return nil
 			}
 			f.Kind = FunctionKind(kind)
 			f.ACL = sortedSet(f.ACL)

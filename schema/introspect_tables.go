@@ -29,7 +29,7 @@ SELECT c.oid, n.nspname, c.relname, c.relkind::text, c.relpersistence = 'u',
        ARRAY(SELECT ih.inhparent FROM pg_inherits ih WHERE ih.inhrelid = c.oid ORDER BY ih.inhseqno)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace`+commentJoin("d", "pg_class", "c.oid", "0")+`
-WHERE c.relkind IN ('r', 'p') AND `+userNamespace+` AND `+notExtMember("pg_class", "c.oid"),
+WHERE c.relkind IN ('r', 'p') AND `+userNamespace,
 		func(r pgx.Rows) error {
 			var (
 				oid    uint32
@@ -42,6 +42,9 @@ WHERE c.relkind IN ('r', 'p') AND `+userNamespace+` AND `+notExtMember("pg_class
 			if err := r.Scan(&oid, &t.Schema, &t.Name, &kind, &t.Unlogged, &t.Owner, &t.Comment, &t.ACL, &t.Options,
 				&t.RLSEnabled, &t.RLSForced, &t.ReplicaIdentity, &riName, &t.PartitionKey, &isPart, &t.PartitionBound, &par); err != nil {
 				return err
+			}
+			if in.isExtMember(classPgClass, oid) {
+				return nil
 			}
 			t.Kind = TableKind(kind)
 			t.ACL = sortedSet(t.ACL)
@@ -99,13 +102,16 @@ SELECT c.oid, n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid),
        coalesce((SELECT rw.oid FROM pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.rulename = '_RETURN'), 0)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace`+commentJoin("d", "pg_class", "c.oid", "0")+`
-WHERE c.relkind IN ('v', 'm') AND `+userNamespace+` AND `+notExtMember("pg_class", "c.oid"),
+WHERE c.relkind IN ('v', 'm') AND `+userNamespace,
 		func(r pgx.Rows) error {
 			var oid, rule uint32
 			v := &View{}
 			if err := r.Scan(&oid, &v.Schema, &v.Name, &v.Materialized, &v.Definition, &v.Owner, &v.Comment, &v.ACL,
 				&v.Options, &v.WithData, &rule); err != nil {
 				return err
+			}
+			if in.isExtMember(classPgClass, oid) {
+				return nil
 			}
 			if !v.Materialized {
 				v.WithData = false
@@ -149,7 +155,7 @@ LEFT JOIN LATERAL (SELECT dp.refobjid, dp.refobjsubid, dp.deptype FROM pg_depend
                    WHERE dp.classid = 'pg_class'::regclass AND dp.objid = c.oid AND dp.refclassid = 'pg_class'::regclass
                      AND dp.deptype IN ('a', 'i') AND dp.refobjsubid > 0
                    ORDER BY dp.deptype DESC LIMIT 1) ow ON true
-WHERE c.relkind = 'S' AND `+userNamespace+` AND `+notExtMember("pg_class", "c.oid"),
+WHERE c.relkind = 'S' AND `+userNamespace,
 		func(r pgx.Rows) error {
 			var (
 				oid, owner uint32
@@ -160,6 +166,9 @@ WHERE c.relkind = 'S' AND `+userNamespace+` AND `+notExtMember("pg_class", "c.oi
 			if err := r.Scan(&oid, &sq.Schema, &sq.Name, &sq.DataType, &sq.Start, &sq.Increment, &sq.Min, &sq.Max,
 				&sq.Cache, &sq.Cycle, &sq.Unlogged, &sq.Owner, &sq.Comment, &sq.ACL, &owner, &attnum, &deptype); err != nil {
 				return err
+			}
+			if in.isExtMember(classPgClass, oid) {
+				return nil
 			}
 			if deptype == "i" {
 				// Identity sequence: its options belong to the column; its
@@ -204,7 +213,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum`+commentJoin("d", "pg_class", "c.oid", "a.attnum")+`
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
-  AND `+userNamespace+` AND `+notExtMember("pg_class", "c.oid")+`
+  AND `+userNamespace+`
 ORDER BY a.attrelid, a.attnum`,
 		func(r pgx.Rows) error {
 			var (
@@ -220,6 +229,9 @@ ORDER BY a.attrelid, a.attnum`,
 			if err := r.Scan(&rel, &attnum, &col.Name, &col.Type, &col.NotNull, &local, &def, &adoid, &ident, &gen,
 				&col.Collation, &col.Options, &col.Statistics, &col.Storage, &col.TypeStorage, &col.Compression, &col.Comment, &col.ACL); err != nil {
 				return err
+			}
+			if in.isExtMember(classPgClass, rel) {
+				return nil
 			}
 			if ri := in.rels[rel]; ri != nil {
 				if ri.attnames == nil {
