@@ -107,6 +107,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
 		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col), alter(col, "DROP NOT NULL"))
 	}
+	// The column built beside the old one gets its comment, privileges and
+	// settings; the old column keeps its own until the contract drops it.
+	swapUp = append(swapUp, columnMeta(k, to.Name, to)...)
 	swapUp = append(swapUp, syncFn(old, col, from.Type))
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
@@ -132,6 +135,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	if from.NotNull {
 		contractDown = append(contractDown, alter(old, "SET NOT NULL"))
 	}
+	contractDown = append(contractDown, columnMeta(k, shadowName(from.Name, "old"), from)...)
 	contract := part{
 		summary:     fmt.Sprintf("contract: drop %s.%s and its sync trigger", k, old),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
@@ -142,6 +146,19 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	return append(parts, swap, contract)
+}
+
+// columnMeta writes the comment, privileges and settings of column c on the
+// column called name of table k, from a column that has none.
+func columnMeta(k, name string, c *schema.Column) []string {
+	var sql []string
+	if c.Comment != "" {
+		sql = append(sql, fmt.Sprintf("COMMENT ON COLUMN %s.%s IS %s;", k, schema.QuoteIdent(name), schema.QuoteLiteral(c.Comment)))
+	}
+	sql = append(sql, privilegesOn("TABLE "+k, schema.QuoteIdent(name), nil, c.ACL)...)
+	renamed := *c
+	renamed.Name = name
+	return append(sql, columnSettings(k, &renamed, nil)...)
 }
 
 // usedOnlyByItsTable reports whether nothing but the column's own table (and

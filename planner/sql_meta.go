@@ -84,9 +84,15 @@ func (b *builder) privileges(id string, from, to []string) []string {
 	if e == nil || e.grantTarget == "" {
 		return []string{fmt.Sprintf("-- pgshift: no privilege target for %s", id)}
 	}
+	return privilegesOn(e.grantTarget, e.column, from, to)
+}
+
+// privilegesOn writes the REVOKE and GRANT statements on target (e.g.
+// `TABLE public.t`; with column, the privileges of that quoted column).
+func privilegesOn(target, column string, from, to []string) []string {
 	priv := func(it aclItem) string {
-		if e.column != "" {
-			return it.privilege + " (" + e.column + ")"
+		if column != "" {
+			return it.privilege + " (" + column + ")"
 		}
 		return it.privilege
 	}
@@ -97,17 +103,17 @@ func (b *builder) privileges(id string, from, to []string) []string {
 		}
 		it := parseACLItem(s)
 		if it.grantOption && slices.Contains(to, strings.TrimSuffix(s, "*")) {
-			sql = append(sql, fmt.Sprintf("REVOKE GRANT OPTION FOR %s ON %s FROM %s;", priv(it), e.grantTarget, granteeSQL(it.grantee)))
+			sql = append(sql, fmt.Sprintf("REVOKE GRANT OPTION FOR %s ON %s FROM %s;", priv(it), target, granteeSQL(it.grantee)))
 			continue
 		}
-		sql = append(sql, fmt.Sprintf("REVOKE %s ON %s FROM %s;", priv(it), e.grantTarget, granteeSQL(it.grantee)))
+		sql = append(sql, fmt.Sprintf("REVOKE %s ON %s FROM %s;", priv(it), target, granteeSQL(it.grantee)))
 	}
 	for _, s := range to {
 		if slices.Contains(from, s) {
 			continue
 		}
 		it := parseACLItem(s)
-		g := fmt.Sprintf("GRANT %s ON %s TO %s", priv(it), e.grantTarget, granteeSQL(it.grantee))
+		g := fmt.Sprintf("GRANT %s ON %s TO %s", priv(it), target, granteeSQL(it.grantee))
 		if it.grantOption {
 			g += " WITH GRANT OPTION"
 		}
