@@ -100,19 +100,32 @@ func TestDiffUnreachableNamesHost(t *testing.T) {
 }
 
 func TestDiffNeedsDevURL(t *testing.T) {
-	r := pgshift(t, nil, "diff", "--from", exampleCurrent, "--to", exampleSchema)
-	want := "pgshift: a dev database is needed to load schema.sql: pass --dev-url or set PGSHIFT_DEV_URL\n"
-	if r.code != 1 || r.stderr != want {
-		t.Errorf("got %+v, want exit 1 and %q", r, want)
+	// A URL side with no dev server and no server binaries: a clear error.
+	pgSearchRoots = []string{t.TempDir()}
+	defer func() { pgSearchRoots = nil }()
+	r := pgshift(t, nil, "diff", "--from", exampleSchema, "--to", "postgres://127.0.0.1:1/x?connect_timeout=2")
+	if r.code != 1 || !strings.Contains(r.stderr, "a dev database is needed to load schema.sql") {
+		t.Errorf("got %+v, want exit 1 and 'a dev database is needed'", r)
+	}
+}
+
+func TestDiffNoServerGoesOffline(t *testing.T) {
+	// File to file with no dev server and no server binaries: offline.
+	pgSearchRoots = []string{t.TempDir()}
+	defer func() { pgSearchRoots = nil }()
+	r := pgshift(t, nil, "diff", "--from", exampleSchema, "--to", exampleSchema, "--exit-code")
+	if r.code != 0 || !strings.Contains(r.stderr, "comparing offline") {
+		t.Errorf("got %+v, want exit 0 and a note about the offline comparison", r)
 	}
 }
 
 func TestDiffDevURLFromOtherSide(t *testing.T) {
 	u := pgtest.NewDB(t)
-	// No --dev-url and no PGSHIFT_DEV_URL: the --from URL's server is used.
+	// No --dev-url and no PGSHIFT_DEV_URL: a throw-away cluster is used,
+	// never the --from URL's server.
 	r := pgshift(t, nil, "diff", "--from", u, "--to", exampleSchema)
-	if r.code != 0 {
-		t.Errorf("got %+v, want exit 0", r)
+	if r.code != 0 || !strings.Contains(r.stderr, "dev database: throw-away PostgreSQL") {
+		t.Errorf("got %+v, want exit 0 and a throw-away dev database", r)
 	}
 }
 

@@ -87,7 +87,9 @@ in the server's own normal form.`,
 
 // sourceFlags are the flags shared by diff and generate.
 type sourceFlags struct {
-	from, to, devURL string
+	from, to         string
+	dev              devFlags
+	offline          bool
 	mode             string
 	allowDrop        bool
 	batchSize        int
@@ -104,9 +106,10 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL or .sql file (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL or .sql file (required)")
-	cmd.Flags().StringVar(&f.devURL, "dev-url", "", "dev server for loading .sql files (default $PGSHIFT_DEV_URL, else the postgres database of a --from/--to URL's server)")
+	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+	f.dev.register(cmd)
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
@@ -218,7 +221,8 @@ changes or on error.`,
 }
 
 func newInspectCmd(e env) *cobra.Command {
-	var dbURL, devURL string
+	var dbURL string
+	var df devFlags
 	cmd := &cobra.Command{
 		Use:   "inspect [--url URL]",
 		Short: "Print a database's schema as SQL",
@@ -232,7 +236,9 @@ database: the plan from a freshly created database to it.`,
 				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
 			}
 			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
-			dev, err := resolveDevURL(e, devURL, true, src)
+			ds := newDevSource(e, df)
+			defer ds.Close()
+			dev, err := ds.URL(ctx)
 			if err != nil {
 				return err
 			}
@@ -276,30 +282,19 @@ database: the plan from a freshly created database to it.`,
 		},
 	}
 	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
-	cmd.Flags().StringVar(&devURL, "dev-url", "", "dev server on which an empty scratch database is created (default $PGSHIFT_DEV_URL, else the --url server's postgres database)")
+	df.register(cmd)
 	return cmd
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
-	needDev := !schema.IsURL(f.from) || !schema.IsURL(f.to)
-	dev, err := resolveDevURL(e, f.devURL, needDev, f.from, f.to)
+	from, to, done, err := loadSides(ctx, e, f)
+	defer done()
 	if err != nil {
 		return nil, err
 	}
 	tm, t0 := newTimer(e), time.Now()
-	from, err := schema.LoadSource(ctx, f.from, dev)
-	if err != nil {
-		return nil, sideError("--from", err)
-	}
-	tm.load("from", from, t0)
-	t0 = time.Now()
-	to, err := schema.LoadSource(ctx, f.to, dev)
-	if err != nil {
-		return nil, sideError("--to", err)
-	}
-	tm.load("to", to, t0)
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
 		return nil, err
