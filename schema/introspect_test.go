@@ -371,7 +371,12 @@ COMMENT ON FUNCTION app.add(int, int) IS 'adds';`,
 				if v == nil {
 					t.Fatalf("views: %v", SortedKeys(s.Views))
 				}
-				eq(t, "v.Definition", v.Definition, " SELECT t.id,\n    upper(t.name) AS uname\n   FROM app.t\n  WHERE (t.id > 0);")
+				wantDef := " SELECT t.id,\n    upper(t.name) AS uname\n   FROM app.t\n  WHERE (t.id > 0);"
+				if s.ServerVersionNum >= 160000 {
+					// PostgreSQL 16+ leaves out the relation name when the query has one relation.
+					wantDef = " SELECT id,\n    upper(name) AS uname\n   FROM app.t\n  WHERE (id > 0);"
+				}
+				eq(t, "v.Definition", v.Definition, wantDef)
 				eqSlice(t, "v.Options", v.Options, []string{"security_barrier=true"})
 				eq(t, "v.Comment", v.Comment, "view")
 				eq(t, "v columns", words(v.Columns[0].Name, v.Columns[0].Type, v.Columns[1].Name, v.Columns[1].Type, v.Columns[1].Comment),
@@ -461,7 +466,11 @@ GRANT EXECUTE ON FUNCTION s.f() TO pgshift_it_reader;`,
 				ns := s.Namespaces["s"]
 				eq(t, "s.Comment", ns.Comment, "schema s")
 				eqSlice(t, "s.ACL", ns.ACL, []string{"pgshift_it_reader=USAGE"})
-				eqSlice(t, "public.ACL", s.Namespaces["public"].ACL, []string{"PUBLIC=USAGE"})
+				publicACL := []string{"PUBLIC=USAGE"}
+				if s.ServerVersionNum < 150000 {
+					publicACL = []string{"PUBLIC=CREATE", "PUBLIC=USAGE"} // PostgreSQL 15 revoked CREATE from PUBLIC
+				}
+				eqSlice(t, "public.ACL", s.Namespaces["public"].ACL, publicACL)
 				tb := table(t, s, "s.t")
 				eq(t, "t.Comment", tb.Comment, "table t")
 				eqSlice(t, "t.ACL", tb.ACL, []string{"PUBLIC=SELECT", "pgshift_it_reader=INSERT", "pgshift_it_reader=SELECT", "pgshift_it_writer=SELECT*"})
@@ -470,9 +479,22 @@ GRANT EXECUTE ON FUNCTION s.f() TO pgshift_it_reader;`,
 				eq(t, "t.Owner", tb.Owner, "postgres")
 			}},
 	}
+	// Snippets whose SQL needs a newer major than 13 (COMPRESSION, BEGIN
+	// ATOMIC and MULTIRANGE_TYPE_NAME: 14; unlogged sequences: 15).
+	minMajor := map[string]int{"columns": 14, "views and functions": 14, "types": 14, "sequences": 15}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			if m := minMajor[tc.name]; m > 0 {
+				var v int
+				c := pgtest.Connect(t, pgtest.AdminURL())
+				if err := c.QueryRow(context.Background(), "SELECT current_setting('server_version_num')::int").Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				if v/10000 < m {
+					t.Skipf("needs PostgreSQL %d or later (server is %d)", m, v/10000)
+				}
+			}
 			tc.check(t, introspectSQL(t, tc.sql))
 		})
 	}
