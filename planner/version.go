@@ -50,24 +50,25 @@ func (b *builder) targetAtLeast(m int) bool {
 // feature is a piece of SQL syntax (or a catalog state) that needs a
 // minimum major.
 type feature struct {
-	major int
-	what  string
+	major  int
+	what   string
+	plural bool // "what need", not "what needs"
 }
 
 // Features whose SQL only newer majors accept (see ../shared/docs/hazards.md
 // and the PostgreSQL release notes).
 var (
-	featDropExpression   = feature{13, "ALTER COLUMN ... DROP EXPRESSION"}
-	featCompression      = feature{14, "column compression (COMPRESSION / SET COMPRESSION)"}
-	featMultirangeName   = feature{14, "MULTIRANGE_TYPE_NAME"}
-	featSQLBody          = feature{14, "SQL-standard function bodies (BEGIN ATOMIC / RETURN)"}
-	featNullsNotDistinct = feature{15, "NULLS NOT DISTINCT"}
-	featUnloggedSequence = feature{15, "unlogged sequences"}
-	featSecurityInvoker  = feature{15, "security_invoker views"}
-	featMaintain         = feature{17, "the MAINTAIN privilege"}
-	featVirtualGenerated = feature{18, "VIRTUAL generated columns"}
-	featWithoutOverlaps  = feature{18, "WITHOUT OVERLAPS / PERIOD constraints"}
-	featNotEnforced      = feature{18, "NOT ENFORCED constraints"}
+	featDropExpression   = feature{13, "ALTER COLUMN ... DROP EXPRESSION", false}
+	featCompression      = feature{14, "column compression (COMPRESSION / SET COMPRESSION)", false}
+	featMultirangeName   = feature{14, "MULTIRANGE_TYPE_NAME", false}
+	featSQLBody          = feature{14, "SQL-standard function bodies (BEGIN ATOMIC / RETURN)", true}
+	featNullsNotDistinct = feature{15, "NULLS NOT DISTINCT", false}
+	featUnloggedSequence = feature{15, "unlogged sequences", true}
+	featSecurityInvoker  = feature{15, "security_invoker views", true}
+	featMaintain         = feature{17, "the MAINTAIN privilege", false}
+	featVirtualGenerated = feature{18, "VIRTUAL generated columns", true}
+	featWithoutOverlaps  = feature{18, "WITHOUT OVERLAPS / PERIOD constraints", true}
+	featNotEnforced      = feature{18, "NOT ENFORCED constraints", true}
 )
 
 // gateVersion replaces every change whose up or down SQL the target major
@@ -87,7 +88,11 @@ func (b *builder) gateVersion(changes []diff.Change) []diff.Change {
 		var missing []string
 		for _, f := range append(changeFeatures(ch), changeFeatures(ch.Inverse())...) {
 			if f.major > t {
-				s := fmt.Sprintf("%s needs PostgreSQL %d or later", f.what, f.major)
+				verb := "needs"
+				if f.plural {
+					verb = "need"
+				}
+				s := fmt.Sprintf("%s %s PostgreSQL %d or later", f.what, verb, f.major)
 				if !slices.Contains(missing, s) {
 					missing = append(missing, s)
 				}
