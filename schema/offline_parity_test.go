@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pgshift/pgshift/internal/devdb"
 	"github.com/pgshift/pgshift/internal/pgtest"
 )
 
@@ -44,7 +45,17 @@ func TestOfflineParityCases(t *testing.T) {
 		}
 		files = keep
 	}
+	// A throw-away cluster of its own when server binaries exist (faster
+	// and independent of the shared server), else the test server.
 	dev := pgtest.AdminURL()
+	if bin, err := devdb.FindBinaries(devdb.FindOptions{BinDir: os.Getenv("PGSHIFT_PG_BIN"), Path: os.Getenv("PATH")}); err == nil {
+		srv, err := devdb.Start(context.Background(), devdb.Options{BinDir: bin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		dev = srv.URL
+	}
 	var mu sync.Mutex
 	var results []parityResult
 	sem := make(chan struct{}, 6)

@@ -195,6 +195,7 @@ func (b *offline) addColumn(t *Table, cd *pg_query.ColumnDef) []pendingCon {
 			col.NotNull = false
 		case pg_query.ConstrType_CONSTR_DEFAULT:
 			col.Default = b.expr(c.RawExpr, t, &col.Deps)
+			b.temporalDefault(col, c.RawExpr)
 		case pg_query.ConstrType_CONSTR_IDENTITY:
 			b.setIdentity(t, col, c)
 		case pg_query.ConstrType_CONSTR_GENERATED:
@@ -551,6 +552,12 @@ func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
 				fns = b.functionsNamed(sc, name)
 			}
 			if len(fns) == 0 {
+				if ext, ok := extensionFunctions[name]; ok {
+					if e := b.s.Extensions[QuoteIdent(ext)]; e != nil && (sc == "" || sc == e.Schema) {
+						fc.Funcname = strNodes([]string{e.Schema, name})
+						add(ID(KindExtension, e.Key()))
+					}
+				}
 				return
 			}
 			fc.Funcname = strNodes([]string{fns[0].Schema, name})
@@ -719,6 +726,9 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 		if len(ie.Opclass) > 0 {
 			b.gap("index-opclass")
 		}
+		if am := strings.ToLower(is.AccessMethod); (am == "gist" && b.s.Extensions["btree_gist"] != nil) || (am == "gin" && b.s.Extensions["btree_gin"] != nil) {
+			b.gap("extension-opclass")
+		}
 	}
 	b.qualify(is.WhereClause, colTable, &deps)
 	simple := false
@@ -883,6 +893,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			col.Default = ""
 			if cmd.Def != nil {
 				col.Default = b.expr(cmd.Def, t, &col.Deps)
+				b.temporalDefault(col, cmd.Def)
 				col.Deps = withoutIDs(col.Deps, b.colID(t, col.Name), ID(KindTable, t.Key()))
 			}
 		case pg_query.AlterTableType_AT_SetNotNull:
@@ -1158,4 +1169,32 @@ func (b *offline) constTypes(e *pg_query.A_Expr, t *Table, add func(string)) {
 	}
 	side(e.Lexpr, e.Rexpr)
 	side(e.Rexpr, e.Lexpr)
+}
+
+// extensionFunctions maps functions of common contrib extensions to the extension.
+var extensionFunctions = map[string]string{
+	"uuid_generate_v1": "uuid-ossp", "uuid_generate_v1mc": "uuid-ossp", "uuid_generate_v3": "uuid-ossp",
+	"uuid_generate_v4": "uuid-ossp", "uuid_generate_v5": "uuid-ossp", "uuid_nil": "uuid-ossp",
+	"digest": "pgcrypto", "hmac": "pgcrypto", "crypt": "pgcrypto", "gen_salt": "pgcrypto", "gen_random_bytes": "pgcrypto",
+	"pgp_sym_encrypt": "pgcrypto", "pgp_sym_decrypt": "pgcrypto",
+	"unaccent": "unaccent", "similarity": "pg_trgm", "word_similarity": "pg_trgm", "show_trgm": "pg_trgm",
+	"ll_to_earth": "earthdistance", "earth_distance": "earthdistance", "earth_box": "earthdistance",
+	"cube": "cube", "levenshtein": "fuzzystrmatch", "soundex": "fuzzystrmatch", "metaphone": "fuzzystrmatch",
+}
+
+// temporalDefault records the typed-literal gap for a string constant
+// default on a date/time column (the server stores it re-spelled).
+func (b *offline) temporalDefault(col *Column, n *pg_query.Node) {
+	typ := col.Type
+	if i := strings.IndexByte(typ, '('); i >= 0 {
+		typ = strings.TrimSpace(typ[:i] + typ[strings.IndexByte(typ, ')')+1:])
+	}
+	if !temporalTypes[typ] || n == nil {
+		return
+	}
+	walkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+		if k := x.GetAConst(); k != nil && k.GetSval() != nil {
+			b.gap("typed-literal")
+		}
+	})
 }
