@@ -87,13 +87,13 @@ in the server's own normal form.`,
 
 // sourceFlags are the flags shared by diff and generate.
 type sourceFlags struct {
-	from, to         string
-	dev              devFlags
-	offline          bool
-	mode             string
-	allowDrop        bool
-	batchSize        int
-	pgVersion        int
+	from, to  string
+	dev       devFlags
+	offline   bool
+	mode      string
+	allowDrop bool
+	batchSize int
+	pgVersion int
 }
 
 // planOptions returns the planner options the flags ask for.
