@@ -36,7 +36,16 @@ func polID(table, pol string) string {
 }
 
 func newIndex(s *schema.Schema) *index {
-	x := &index{byID: map[string]*entry{}}
+	// Sized up front: growing a map of some 300,000 entries (10,000
+	// tables) step by step costs as much as filling it.
+	n := len(s.Namespaces) + len(s.Extensions) + len(s.Types) + len(s.Sequences) + len(s.Functions)
+	for _, t := range s.Tables {
+		n += 1 + len(t.Columns) + 2*len(t.Constraints) + len(t.Indexes) + len(t.Triggers) + len(t.Policies)
+	}
+	for _, v := range s.Views {
+		n += 1 + len(v.Columns) + len(v.Indexes) + len(v.Triggers)
+	}
+	x := &index{byID: make(map[string]*entry, n)}
 	put := func(id string, e *entry) { x.byID[id] = e }
 	for k, n := range s.Namespaces {
 		put(schema.ID(schema.KindSchema, k), &entry{obj: n, commentTarget: "SCHEMA " + k, grantTarget: "SCHEMA " + k})

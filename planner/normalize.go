@@ -118,6 +118,22 @@ func blockedByTypeChange(kind string) bool {
 // addDependents adds a drop and a create for every object that depends on
 // something the plan drops or retypes, until nothing more is needed.
 func (b *builder) addDependents(changes []diff.Change) []diff.Change {
+	// The objects that may need recreating, in ID order: the from model
+	// does not change between rounds, so it is walked once.
+	var cands []string
+	for id, e := range b.fromIdx.byID {
+		kind, _ := schema.SplitID(id)
+		if !recreatable(kind) || len(e.deps) == 0 {
+			continue
+		}
+		if kind == schema.KindIndex {
+			if _, isCon := e.obj.(*schema.Constraint); isCon {
+				continue
+			}
+		}
+		cands = append(cands, id)
+	}
+	slices.Sort(cands)
 	for round := 0; round < 100; round++ {
 		hard, soft := map[string]bool{}, map[string]bool{}
 		for _, ch := range changes {
@@ -132,18 +148,12 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 		}
 		var added []diff.Change
 		recreate := map[string]bool{}
-		ids := schema.SortedKeys(b.fromIdx.byID)
-		for _, id := range ids {
-			kind, _ := schema.SplitID(id)
-			if !recreatable(kind) || hard[id] {
+		for _, id := range cands {
+			if hard[id] {
 				continue
 			}
+			kind, _ := schema.SplitID(id)
 			e := b.fromIdx.byID[id]
-			if kind == schema.KindIndex {
-				if _, isCon := e.obj.(*schema.Constraint); isCon {
-					continue
-				}
-			}
 			needed := false
 			for _, d := range e.deps {
 				if hard[d] || (soft[d] && blockedByTypeChange(kind)) {
