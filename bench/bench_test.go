@@ -2,7 +2,7 @@ package bench
 
 // Benchmarks of parse (schema.SplitSQL), diff (diff.Compare) and plan
 // (planner.Build) on the chado corpus schema (old -> new) and on the
-// synthetic schema of 10,000 tables (bench/gen, base -> changed version),
+// synthetic schemas of 1,000 and 10,000 tables (bench/gen, base -> changed version),
 // plus the plan an inspect makes (empty database -> 10,000 tables).
 //
 // The models are loaded once per process through schema.LoadSQL on the
@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,9 +42,6 @@ import (
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
-
-// synthTables is the size of the large synthetic schema.
-const synthTables = 10000
 
 // pair is the two sides of a benchmark: SQL texts and their models.
 type pair struct {
@@ -86,12 +84,13 @@ func sources(b *testing.B, name string) *pair {
 		if p.toSQL, err = os.ReadFile(filepath.Join(dir, "schema.sql")); err != nil {
 			p.skipping = fmt.Sprintf("chado corpus not found: %v", err)
 		}
-	case "synthetic10000":
+	case "synthetic1000", "synthetic10000":
+		n, _ := strconv.Atoi(strings.TrimPrefix(name, "synthetic"))
 		var a, c bytes.Buffer
-		if err := gen.Write(&a, gen.Options{Tables: synthTables}); err != nil {
+		if err := gen.Write(&a, gen.Options{Tables: n}); err != nil {
 			b.Fatal(err)
 		}
-		if err := gen.Write(&c, gen.Options{Tables: synthTables, Changed: true}); err != nil {
+		if err := gen.Write(&c, gen.Options{Tables: n, Changed: true}); err != nil {
 			b.Fatal(err)
 		}
 		p.fromSQL, p.toSQL = a.Bytes(), c.Bytes()
@@ -227,7 +226,8 @@ func typeShape(t reflect.Type, seen map[reflect.Type]bool) string {
 	return t.String()
 }
 
-var benchPairs = []string{"chado", "synthetic10000"}
+// benchPairs: synthetic1000 is there to check that the cost grows linearly.
+var benchPairs = []string{"chado", "synthetic1000", "synthetic10000"}
 
 func BenchmarkParse(b *testing.B) {
 	for _, name := range benchPairs {

@@ -72,7 +72,7 @@ rows_diff=()
 for t in "${targets[@]}"; do
 	db="pgshift_bench_${t}_$$"
 	dbs+=("$db")
-	psql -qX -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+	psql -qX -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
 	if [[ $t =~ ^[0-9]+$ ]]; then
 		name="synthetic"
 		"$work/gen" -n "$t" -o "$work/$t.sql"
