@@ -21,7 +21,8 @@ import (
 
 // driftFlags are the flags of drift.
 type driftFlags struct {
-	dbURL, dir, schemaFile, format, table, dirFormat, devURL string
+	dbURL, dir, schemaFile, format, table, dirFormat string
+	dev                                              devFlags
 }
 
 func newDriftCmd(e env) *cobra.Command {
@@ -57,7 +58,7 @@ checked first. Exit status: 0 in sync, 2 drift, 1 error.`,
 	fl.StringVar(&f.format, "format", "text", "output: text, json or github (annotations, and a summary in $GITHUB_STEP_SUMMARY)")
 	fl.StringVar(&f.table, "migrations-table", "", "the runner's table ([schema.]table; default: found by shape)")
 	fl.StringVar(&f.dirFormat, "dir-format", "", "format of --dir: golang-migrate, goose, dbmate or flyway (default: detected)")
-	fl.StringVar(&f.devURL, "dev-url", "", "dev server for replaying migrations (default $PGSHIFT_DEV_URL, else the --url server's postgres database)")
+	f.dev.register(cmd)
 	return cmd
 }
 
@@ -123,7 +124,11 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", f.dbURL)
 	}
 	dbURL := firstNonEmpty(f.dbURL, e.getenv("DATABASE_URL"))
-	dev, err := resolveDevURL(e, f.devURL, true, dbURL)
+	// Migrations are replayed on a dev server (--dev-url, $PGSHIFT_DEV_URL,
+	// else a throw-away local cluster), never on the production server.
+	ds := newDevSource(e, f.dev)
+	defer ds.Close()
+	dev, err := ds.URL(ctx)
 	if err != nil {
 		return err
 	}
