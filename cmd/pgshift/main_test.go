@@ -124,6 +124,13 @@ func TestDiffDevURLFromOtherSide(t *testing.T) {
 	// No --dev-url and no PGSHIFT_DEV_URL: a throw-away cluster is used,
 	// never the --from URL's server.
 	r := pgshift(t, nil, "diff", "--from", u, "--to", exampleSchema)
+	if r.code == 1 && strings.Contains(r.stderr, "dev database: throw-away PostgreSQL") && strings.Contains(r.stderr, "older than the target PostgreSQL") {
+		// The --from server (PGSHIFT_TEST_URL, e.g. 18 in .ci/pg-matrix) is
+		// newer than the machine's binaries the cluster was made from: the
+		// version check refuses it, as it must.
+		t.Logf("throw-away dev cluster older than the --from server: %s", r.stderr)
+		return
+	}
 	if r.code != 0 || !strings.Contains(r.stderr, "dev database: throw-away PostgreSQL") {
 		t.Errorf("got %+v, want exit 0 and a throw-away dev database", r)
 	}
