@@ -85,6 +85,7 @@ func SplitSQL(path string, src []byte) ([]Statement, error) {
 		return nil, fmt.Errorf("%s: parse: %w", path, err)
 	}
 	stmts := make([]Statement, 0, len(tree.Stmts))
+	pos := posTracker{src: clean, line: 1}
 	for _, raw := range tree.Stmts {
 		start := int(raw.StmtLocation)
 		end := len(text)
@@ -95,7 +96,7 @@ func SplitSQL(path string, src []byte) ([]Statement, error) {
 		if start >= end || raw.Stmt == nil {
 			continue
 		}
-		l, c := lineCol(clean, start)
+		l, c := pos.at(start)
 		stmts = append(stmts, Statement{
 			Text:   strings.TrimRight(text[start:end], " \t\r\n"),
 			Offset: start,
@@ -328,6 +329,31 @@ func charToByte(s string, from, n int) int {
 		i += size
 	}
 	return i
+}
+
+// posTracker is lineCol for a series of increasing offsets: it counts lines
+// from the previous offset on, so a file's statements cost one pass over
+// the file instead of one pass each.
+type posTracker struct {
+	src            []byte
+	off, line, bol int // last offset, its line (1-based), the offset its line begins at
+}
+
+// at returns the line and column of off, like lineCol(p.src, off).
+func (p *posTracker) at(off int) (line, col int) {
+	if off > len(p.src) {
+		off = len(p.src)
+	}
+	if off < p.off {
+		p.off, p.line, p.bol = 0, 1, 0
+	}
+	seg := p.src[p.off:off]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		p.bol = p.off + bytes.LastIndexByte(seg, '\n') + 1
+	}
+	p.off = off
+	return p.line, utf8.RuneCount(p.src[p.bol:off]) + 1
 }
 
 // lineCol converts a byte offset in src to a 1-based line and a 1-based
