@@ -20,6 +20,28 @@ type entry struct {
 // index maps object IDs of one model to their entries.
 type index struct {
 	byID map[string]*entry
+	// usedBy is the set of IDs that objects other than columns, sequences
+	// and tables depend on; built on first use by usedByObjects.
+	usedBy map[string]bool
+}
+
+// usedByObjects returns the set of IDs some object other than a column,
+// sequence or table depends on (an index, constraint, view, function,
+// trigger, policy, type, ...).
+func (x *index) usedByObjects() map[string]bool {
+	if x.usedBy == nil {
+		x.usedBy = map[string]bool{}
+		for id, e := range x.byID {
+			kind, _ := schema.SplitID(id)
+			if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
+				continue
+			}
+			for _, d := range e.deps {
+				x.usedBy[d] = true
+			}
+		}
+	}
+	return x.usedBy
 }
 
 func colID(table, col string) string {

@@ -165,18 +165,7 @@ func columnMeta(k, name string, c *schema.Column) []string {
 // sequences it owns) depends on the column: no index, constraint, view,
 // policy, trigger or function.
 func (b *builder) usedOnlyByItsTable(id string) bool {
-	for oid, e := range b.fromIdx.byID {
-		kind, _ := schema.SplitID(oid)
-		if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
-			continue
-		}
-		for _, d := range e.deps {
-			if d == id {
-				return false
-			}
-		}
-	}
-	return true
+	return !b.fromIdx.usedByObjects()[id]
 }
 
 // renameRecipe renames a column with old and new code running side by side
