@@ -333,15 +333,22 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 	k := c.Table.Key()
 	col := schema.QuoteIdent(c.To.Name)
 	check := schema.QuoteIdent(nnCheckName(c.Table.Name, c.To.Name))
-	var parts []part
-	rest := *c.To
-	rest.NotNull = false
-	if !diff.SameColumnBody(c.From, &rest) {
-		main := &diff.AlterColumn{Table: c.Table, From: c.From, To: &rest}
+	// The column's other changes go in a part of their own: before the NOT
+	// NULL parts, or after them when it gains an identity (ADD ... AS
+	// IDENTITY needs a NOT NULL column).
+	var parts, after []part
+	other := func(from, to *schema.Column) part {
+		main := &diff.AlterColumn{Table: c.Table, From: from, To: to}
 		up := b.alterColumn(main)
 		down := b.alterColumn(main.Inverse().(*diff.AlterColumn))
-		f := b.factsOf(main)
-		parts = append(parts, part{summary: up.summary, downSummary: down.summary, up: up.sql, down: down.sql, facts: f})
+		return part{summary: up.summary, downSummary: down.summary, up: up.sql, down: down.sql, facts: b.factsOf(main)}
+	}
+	if c.From.Identity == "" && c.To.Identity != "" {
+		nn := *c.From
+		nn.NotNull = true
+		after = append(after, other(&nn, c.To))
+	} else if rest := withNotNull(c.To, false); !diff.SameColumnBody(c.From, rest) {
+		parts = append(parts, other(c.From, rest))
 	}
 	add := part{
 		summary:     "add NOT NULL check on " + k + "." + col + " NOT VALID",
@@ -372,7 +379,7 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
 	}
 	set.facts.hazard(HazardBackwardIncompatible, "code that writes NULL into "+col+" fails from here on")
-	return append(parts, add, validate, set)
+	return append(append(parts, add, validate, set), after...)
 }
 
 // volatileFunctions are pg_catalog functions whose result differs per row:
