@@ -173,7 +173,8 @@ func groupSteps(steps []*planner.Step, oneStatement bool) []group {
 		}
 		if len(cur) > 0 {
 			last := cur[len(cur)-1]
-			if last.PhaseOf() != s.PhaseOf() || last.StatementTimeout != s.StatementTimeout {
+			if last.PhaseOf() != s.PhaseOf() || last.StatementTimeout != s.StatementTimeout ||
+				statements(cur)+max(len(s.Up), len(s.Down)) > MaxFileStatements {
 				flush()
 			}
 		}
@@ -181,6 +182,23 @@ func groupSteps(steps []*planner.Step, oneStatement bool) []group {
 	}
 	flush()
 	return groups
+}
+
+// MaxFileStatements bounds the statements of one transactional file. A plan
+// of thousands of steps in one transaction takes a lock per touched
+// relation and can exhaust the server's lock table ("out of shared memory",
+// max_locks_per_transaction × max_connections slots); larger runs of steps
+// are split into consecutive files, each its own transaction.
+const MaxFileStatements = 300
+
+// statements counts the up or down statements of steps, whichever is more.
+func statements(steps []*planner.Step) int {
+	up, down := 0, 0
+	for _, s := range steps {
+		up += len(s.Up)
+		down += len(s.Down)
+	}
+	return max(up, down)
 }
 
 // SQL returns the plan's up script: every step's Up statements in order,

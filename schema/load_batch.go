@@ -13,7 +13,7 @@ import (
 // also holds the locks of every relation it creates (the shared lock table
 // has room for max_locks_per_transaction * max_connections of them).
 const (
-	maxBatchStmts = 200
+	maxBatchStmts = 50
 	maxBatchBytes = 1 << 20
 )
 
