@@ -141,10 +141,12 @@ func newDiffCmd(e env) *cobra.Command {
 				fmt.Fprintln(e.stderr, "-- no changes")
 				return nil
 			}
+			t0 := time.Now()
 			sql, err := diffOutput(plan, diffFormat, tf)
 			if err != nil {
 				return err
 			}
+			newTimer(e).since("emit", t0)
 			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
