@@ -93,9 +93,9 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 			continue
 		}
 		deps := b.depsOf(ch)
-		rank := b.render(ch, b.from, b.to).rank
+		steps, rank := b.stepsFor(ch)
 		var prev *node
-		for _, step := range b.stepsFor(ch) {
+		for _, step := range steps {
 			n := &node{change: ch, step: step, rank: rank, seq: len(nodes), deps: deps}
 			nodes = append(nodes, n)
 			if prev != nil {

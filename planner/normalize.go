@@ -118,78 +118,80 @@ func blockedByTypeChange(kind string) bool {
 // addDependents adds a drop and a create for every object that depends on
 // something the plan drops or retypes, until nothing more is needed.
 func (b *builder) addDependents(changes []diff.Change) []diff.Change {
-	// The objects that may need recreating, in ID order: the from model
-	// does not change between rounds, so it is walked once.
-	var cands []string
+	// Who depends on what, among the objects that can be recreated.
+	dependents := map[string][]string{}
 	for id, e := range b.fromIdx.byID {
 		kind, _ := schema.SplitID(id)
-		if !recreatable(kind) || len(e.deps) == 0 {
+		if !recreatable(kind) {
 			continue
 		}
-		if kind == schema.KindIndex {
-			if _, isCon := e.obj.(*schema.Constraint); isCon {
-				continue
-			}
+		if _, isCon := e.obj.(*schema.Constraint); isCon && kind == schema.KindIndex {
+			continue // the index behind a constraint is the constraint
 		}
-		cands = append(cands, id)
+		for _, d := range e.deps {
+			dependents[d] = append(dependents[d], id)
+		}
 	}
-	slices.Sort(cands)
-	for round := 0; round < 100; round++ {
-		hard, soft := map[string]bool{}, map[string]bool{}
-		for _, ch := range changes {
-			d := b.depsOf(ch)
-			for _, id := range d.unsets {
-				if retypes(ch, id) {
-					soft[id] = true
-				} else {
-					hard[id] = true
-				}
+	// What the changes drop (hard) or retype in place (soft).
+	hard, soft := map[string]bool{}, map[string]bool{}
+	var queue []string
+	for _, ch := range changes {
+		for _, id := range b.depsOf(ch).unsets {
+			if retypes(ch, id) {
+				soft[id] = true
+			} else {
+				hard[id] = true
 			}
+			queue = append(queue, id)
 		}
-		var added []diff.Change
-		recreate := map[string]bool{}
-		for _, id := range cands {
-			if hard[id] {
-				continue
-			}
+	}
+	// Walk the dependents of everything unset: each one that must go is
+	// dropped and created again, which unsets it in turn.
+	recreate := map[string]bool{}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		for _, id := range dependents[d] {
 			kind, _ := schema.SplitID(id)
-			e := b.fromIdx.byID[id]
-			needed := false
-			for _, d := range e.deps {
-				if hard[d] || (soft[d] && blockedByTypeChange(kind)) {
-					needed = true
-					break
-				}
-			}
-			if !needed {
+			if hard[id] || !(hard[d] || (soft[d] && blockedByTypeChange(kind))) {
 				continue
 			}
-			te := b.toIdx.byID[id]
-			if te == nil {
+			if b.toIdx.byID[id] == nil {
 				continue // dropped by the plan already, or with its parent
 			}
-			drop, create := recreateChanges(id, e, te)
-			if drop == nil {
-				b.notes = append(b.notes, fmt.Sprintf("cannot recreate %s around a change it depends on", id))
-				continue
+			hard[id], recreate[id] = true, true
+			queue = append(queue, id)
+			// Everything the object contains goes with it.
+			if drop, _ := recreateChanges(id, b.fromIdx.byID[id], b.toIdx.byID[id]); drop != nil {
+				for _, sub := range b.depsOf(drop).unsets {
+					if !hard[sub] {
+						hard[sub] = true
+						queue = append(queue, sub)
+					}
+				}
 			}
-			recreate[id] = true
-			added = append(added, drop, create)
 		}
-		if len(added) == 0 {
-			return b.dropRedundant(changes)
-		}
-		// Replace in-place changes of recreated objects by the drop + create.
-		kept := changes[:0:0]
-		for _, ch := range changes {
-			if id := alteredID(ch); id != "" && recreate[id] {
-				continue
-			}
+	}
+	if len(recreate) == 0 {
+		return b.dropRedundant(changes)
+	}
+	ids := schema.SortedKeys(recreate)
+	kept := changes[:0:0]
+	for _, ch := range changes {
+		// In-place changes of recreated objects become the drop + create.
+		if id := alteredID(ch); id == "" || !recreate[id] {
 			kept = append(kept, ch)
 		}
-		changes = append(kept, added...)
 	}
-	return b.dropRedundant(changes)
+	for _, id := range ids {
+		drop, create := recreateChanges(id, b.fromIdx.byID[id], b.toIdx.byID[id])
+		if drop == nil {
+			b.notes = append(b.notes, fmt.Sprintf("cannot recreate %s around a change it depends on", id))
+			continue
+		}
+		kept = append(kept, drop, create)
+	}
+	return b.dropRedundant(kept)
 }
 
 // retypes reports whether ch changes the type of column id in place (so only

@@ -68,18 +68,18 @@ func (b *builder) existingTable(k string) *schema.Table {
 	return b.from.Tables[k]
 }
 
-// stepsFor returns the steps of one change: a recipe's parts in safe mode,
-// or a single step.
-func (b *builder) stepsFor(ch diff.Change) []*Step {
+// stepsFor returns the steps of one change (a recipe's parts in safe mode,
+// or a single step) and the change's readability rank.
+func (b *builder) stepsFor(ch diff.Change) ([]*Step, int) {
+	up := b.render(ch, b.from, b.to)
 	if b.opts.Mode != ModeDirect {
 		if parts := b.recipe(ch); parts != nil {
-			return b.partSteps(parts)
+			return b.partSteps(parts), up.rank
 		}
 		if parts := b.recipe(ch.Inverse()); parts != nil && mirrorable(ch) {
-			return b.partSteps(mirror(parts))
+			return b.partSteps(mirror(parts)), up.rank
 		}
 	}
-	up := b.render(ch, b.from, b.to)
 	down := b.render(ch.Inverse(), b.to, b.from)
 	step := &Step{
 		Summary:       up.summary,
@@ -93,7 +93,7 @@ func (b *builder) stepsFor(ch diff.Change) []*Step {
 		f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
 	}
 	applyFacts(step, f)
-	return []*Step{step}
+	return []*Step{step}, up.rank
 }
 
 // mirrorable reports whether a change is the drop side of a recipe whose
