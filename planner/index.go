@@ -20,28 +20,23 @@ type entry struct {
 // index maps object IDs of one model to their entries.
 type index struct {
 	byID map[string]*entry
-	// usedBy is the set of IDs that objects other than columns, sequences
-	// and tables depend on; built on first use by usedByObjects.
-	usedBy map[string]bool
+	// rdeps maps an ID to the IDs of the objects that depend on it; built
+	// on first use by dependents.
+	rdeps map[string][]string
 }
 
-// usedByObjects returns the set of IDs some object other than a column,
-// sequence or table depends on (an index, constraint, view, function,
-// trigger, policy, type, ...).
-func (x *index) usedByObjects() map[string]bool {
-	if x.usedBy == nil {
-		x.usedBy = map[string]bool{}
-		for id, e := range x.byID {
-			kind, _ := schema.SplitID(id)
-			if kind == schema.KindColumn || kind == schema.KindSequence || kind == schema.KindTable {
-				continue
-			}
+// dependents returns the IDs of the objects that depend on id (one pass
+// over every dependency edge, made once per index).
+func (x *index) dependents(id string) []string {
+	if x.rdeps == nil {
+		x.rdeps = make(map[string][]string, len(x.byID))
+		for oid, e := range x.byID {
 			for _, d := range e.deps {
-				x.usedBy[d] = true
+				x.rdeps[d] = append(x.rdeps[d], oid)
 			}
 		}
 	}
-	return x.usedBy
+	return x.rdeps[id]
 }
 
 func colID(table, col string) string {

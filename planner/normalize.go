@@ -118,19 +118,21 @@ func blockedByTypeChange(kind string) bool {
 // addDependents adds a drop and a create for every object that depends on
 // something the plan drops or retypes, until nothing more is needed.
 func (b *builder) addDependents(changes []diff.Change) []diff.Change {
-	// Who depends on what, among the objects that can be recreated.
-	dependents := map[string][]string{}
-	for id, e := range b.fromIdx.byID {
-		kind, _ := schema.SplitID(id)
-		if !recreatable(kind) {
-			continue
+	// recreatableDependents are the objects that depend on id and can be
+	// dropped and created again.
+	recreatableDependents := func(id string) []string {
+		var out []string
+		for _, d := range b.fromIdx.dependents(id) {
+			kind, _ := schema.SplitID(d)
+			if !recreatable(kind) {
+				continue
+			}
+			if _, isCon := b.fromIdx.byID[d].obj.(*schema.Constraint); isCon && kind == schema.KindIndex {
+				continue // the index behind a constraint is the constraint
+			}
+			out = append(out, d)
 		}
-		if _, isCon := e.obj.(*schema.Constraint); isCon && kind == schema.KindIndex {
-			continue // the index behind a constraint is the constraint
-		}
-		for _, d := range e.deps {
-			dependents[d] = append(dependents[d], id)
-		}
+		return out
 	}
 	// What the changes drop (hard) or retype in place (soft).
 	hard, soft := map[string]bool{}, map[string]bool{}
@@ -151,7 +153,7 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
-		for _, id := range dependents[d] {
+		for _, id := range recreatableDependents(d) {
 			kind, _ := schema.SplitID(id)
 			if hard[id] || !(hard[d] || (soft[d] && blockedByTypeChange(kind))) {
 				continue

@@ -165,7 +165,14 @@ func columnMeta(k, name string, c *schema.Column) []string {
 // sequences it owns) depends on the column: no index, constraint, view,
 // policy, trigger or function.
 func (b *builder) usedOnlyByItsTable(id string) bool {
-	return !b.fromIdx.usedByObjects()[id]
+	for _, d := range b.fromIdx.dependents(id) {
+		switch kind, _ := schema.SplitID(d); kind {
+		case schema.KindColumn, schema.KindSequence, schema.KindTable:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // renameRecipe renames a column with old and new code running side by side
