@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -188,7 +187,7 @@ func (in *introspector) run(ctx context.Context) error {
 			return fmt.Errorf("introspect %s: %w", st.name, err)
 		}
 	}
-	in.finish()
+	sortModel(in.s)
 	return nil
 }
 
@@ -236,24 +235,6 @@ func aclSQL(aclExpr, defaultKind, ownerExpr string) string {
 // commentSQL returns a LEFT JOIN on pg_description for (class, oidExpr, subidExpr) as alias.
 func commentJoin(alias, class, oidExpr, subidExpr string) string {
 	return ` LEFT JOIN pg_description ` + alias + ` ON ` + alias + `.objoid = ` + oidExpr + ` AND ` + alias + `.classoid = '` + class + `'::regclass AND ` + alias + `.objsubid = ` + subidExpr + ` `
-}
-
-// sortedSet sorts and dedupes a string slice, returning nil for an empty one.
-func sortedSet(in []string) []string {
-	if len(in) == 0 {
-		return nil
-	}
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	j := 0
-	for i, v := range out {
-		if i > 0 && v == out[j-1] {
-			continue
-		}
-		out[j] = v
-		j++
-	}
-	return out[:j]
 }
 
 func (in *introspector) readVersion(ctx context.Context) error {
@@ -567,59 +548,4 @@ WHERE deptype IN ('n', 'a') AND objid >= 16384
 			*sink.deps = append(*sink.deps, id)
 			return nil
 		})
-}
-
-// finish attaches identity sequences, sorts and dedupes everything that has
-// no semantic order.
-func (in *introspector) finish() {
-	for _, t := range in.s.Tables {
-		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
-		sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
-		sort.Slice(t.Triggers, func(i, j int) bool { return t.Triggers[i].Name < t.Triggers[j].Name })
-		sort.Slice(t.Policies, func(i, j int) bool { return t.Policies[i].Name < t.Policies[j].Name })
-		t.Deps = sortedSet(t.Deps)
-		for _, c := range t.Columns {
-			c.Deps = sortedSet(c.Deps)
-		}
-		for _, c := range t.Constraints {
-			c.Deps = sortedSet(c.Deps)
-		}
-		for _, x := range t.Indexes {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range t.Triggers {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range t.Policies {
-			x.Deps = sortedSet(x.Deps)
-		}
-	}
-	for _, v := range in.s.Views {
-		sort.Slice(v.Indexes, func(i, j int) bool { return v.Indexes[i].Name < v.Indexes[j].Name })
-		sort.Slice(v.Triggers, func(i, j int) bool { return v.Triggers[i].Name < v.Triggers[j].Name })
-		v.Deps = sortedSet(v.Deps)
-		for _, x := range v.Indexes {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range v.Triggers {
-			x.Deps = sortedSet(x.Deps)
-		}
-	}
-	for _, t := range in.s.Types {
-		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
-		t.Deps = sortedSet(t.Deps)
-	}
-	for _, sq := range in.s.Sequences {
-		sq.Deps = sortedSet(sq.Deps)
-	}
-	for _, f := range in.s.Functions {
-		f.Deps = sortedSet(f.Deps)
-	}
-	sort.Slice(in.s.Unmanaged, func(i, j int) bool {
-		a, b := in.s.Unmanaged[i], in.s.Unmanaged[j]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Name < b.Name
-	})
 }

@@ -55,7 +55,7 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 			return nil, &PosError{File: path, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
 		}
 	}
-	b.finish()
+	sortModel(b.s)
 	return b.res, nil
 }
 
@@ -969,72 +969,6 @@ func (b *offline) alterSequence(as *pg_query.AlterSeqStmt) {
 		}
 	}
 	b.setOwnedBy(sq, owner)
-}
-
-// finish sorts what needs a deterministic order.
-func (b *offline) finish() {
-	for _, t := range b.s.Tables {
-		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
-		sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
-		sort.Slice(t.Triggers, func(i, j int) bool { return t.Triggers[i].Name < t.Triggers[j].Name })
-		sort.Slice(t.Policies, func(i, j int) bool { return t.Policies[i].Name < t.Policies[j].Name })
-		t.Deps = sortedSet(t.Deps)
-		t.Options = sortedSet(t.Options)
-		t.ACL = sortedSet(t.ACL)
-		for _, c := range t.Columns {
-			c.Deps = sortedSet(c.Deps)
-			c.ACL = sortedSet(c.ACL)
-			c.Options = sortedSet(c.Options)
-		}
-		for _, c := range t.Constraints {
-			c.Deps = sortedSet(c.Deps)
-		}
-		for _, x := range t.Indexes {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range t.Triggers {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range t.Policies {
-			x.Deps = sortedSet(x.Deps)
-			x.Roles = sortedSet(x.Roles)
-		}
-	}
-	for _, v := range b.s.Views {
-		sort.Slice(v.Indexes, func(i, j int) bool { return v.Indexes[i].Name < v.Indexes[j].Name })
-		sort.Slice(v.Triggers, func(i, j int) bool { return v.Triggers[i].Name < v.Triggers[j].Name })
-		v.Deps = sortedSet(v.Deps)
-		v.Options = sortedSet(v.Options)
-		v.ACL = sortedSet(v.ACL)
-		for _, x := range v.Indexes {
-			x.Deps = sortedSet(x.Deps)
-		}
-		for _, x := range v.Triggers {
-			x.Deps = sortedSet(x.Deps)
-		}
-	}
-	for _, t := range b.s.Types {
-		t.Deps = sortedSet(t.Deps)
-		t.ACL = sortedSet(t.ACL)
-	}
-	for _, sq := range b.s.Sequences {
-		sq.Deps = sortedSet(sq.Deps)
-		sq.ACL = sortedSet(sq.ACL)
-	}
-	for _, f := range b.s.Functions {
-		f.Deps = sortedSet(f.Deps)
-		f.ACL = sortedSet(f.ACL)
-	}
-	for _, n := range b.s.Namespaces {
-		n.ACL = sortedSet(n.ACL)
-	}
-	sort.Slice(b.s.Unmanaged, func(i, j int) bool {
-		a, c := b.s.Unmanaged[i], b.s.Unmanaged[j]
-		if a.Kind != c.Kind {
-			return a.Kind < c.Kind
-		}
-		return a.Name < c.Name
-	})
 }
 
 // deparseWithPrefix deparses one statement and strips prefix from the result.
