@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/pgshift/pgshift/internal/textdiff"
 )
 
 // UnifiedDiff returns a unified diff (three lines of context, "---"/"+++"
@@ -14,29 +14,7 @@ func UnifiedDiff(aName, bName, a, b string) string {
 	if a == b {
 		return ""
 	}
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	type line struct {
-		op   byte
-		text string
-	}
-	var all []line
-	for _, d := range diffs {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l == "" {
-				continue
-			}
-			all = append(all, line{op, strings.TrimSuffix(l, "\n")})
-		}
-	}
+	all := textdiff.Lines(a, b)
 	const context = 3
 	var out strings.Builder
 	fmt.Fprintf(&out, "--- %s\n+++ %s\n", aName, bName)
@@ -45,16 +23,16 @@ func UnifiedDiff(aName, bName, a, b string) string {
 	an, bn := 1, 1
 	for i, l := range all {
 		aLine[i], bLine[i] = an, bn
-		if l.op != '+' {
+		if l.Op != '+' {
 			an++
 		}
-		if l.op != '-' {
+		if l.Op != '-' {
 			bn++
 		}
 	}
 	aLine[len(all)], bLine[len(all)] = an, bn
 	for i := 0; i < len(all); {
-		if all[i].op == ' ' {
+		if all[i].Op == ' ' {
 			i++
 			continue
 		}
@@ -65,7 +43,7 @@ func UnifiedDiff(aName, bName, a, b string) string {
 		// Extend the hunk while changes are within 2*context lines.
 		end := i
 		for j := i; j < len(all); j++ {
-			if all[j].op != ' ' {
+			if all[j].Op != ' ' {
 				end = j
 			} else if j-end > 2*context {
 				break
@@ -77,17 +55,17 @@ func UnifiedDiff(aName, bName, a, b string) string {
 		}
 		na, nb := 0, 0
 		for _, l := range all[start:stop] {
-			if l.op != '+' {
+			if l.Op != '+' {
 				na++
 			}
-			if l.op != '-' {
+			if l.Op != '-' {
 				nb++
 			}
 		}
 		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", aLine[start], na, bLine[start], nb)
 		for _, l := range all[start:stop] {
-			out.WriteByte(l.op)
-			out.WriteString(l.text + "\n")
+			out.WriteByte(l.Op)
+			out.WriteString(l.Text + "\n")
 		}
 		i = stop
 	}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/pgshift/pgshift/internal/textdiff"
 )
 
 // CanonicalOptions tune Canonical.
@@ -132,32 +132,11 @@ func CanonicalDiff(a, b string) string {
 	if a == b {
 		return ""
 	}
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-
-	type line struct {
-		op   byte
-		text string
-	}
-	var all []line
-	for _, d := range diffs {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		text := strings.TrimSuffix(d.Text, "\n")
-		for _, l := range strings.Split(text, "\n") {
-			all = append(all, line{op, l})
-		}
-	}
+	all := textdiff.Lines(a, b)
 	const context = 3
 	keep := make([]bool, len(all))
 	for i, l := range all {
-		if l.op == ' ' {
+		if l.Op == ' ' {
 			continue
 		}
 		for j := max(0, i-context); j <= min(len(all)-1, i+context); j++ {
@@ -179,9 +158,9 @@ func CanonicalDiff(a, b string) string {
 			sb.WriteString("... (diff truncated)\n")
 			break
 		}
-		sb.WriteByte(l.op)
+		sb.WriteByte(l.Op)
 		sb.WriteByte(' ')
-		sb.WriteString(l.text)
+		sb.WriteString(l.Text)
 		sb.WriteByte('\n')
 	}
 	return sb.String()
