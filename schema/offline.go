@@ -795,9 +795,20 @@ func (b *offline) functionsNamed(sc, name string) []*Function {
 	return out
 }
 
-// seqOptions applies sequence options to sq; it reports whether min/max were given.
+// ownedByName returns the dotted column name of an OWNED BY option.
+func ownedByName(d *pg_query.DefElem) string {
+	var parts []string
+	for _, it := range d.Arg.GetList().GetItems() {
+		parts = append(parts, it.GetString_().GetSval())
+	}
+	return strings.Join(parts, ".")
+}
+
+// seqOptions applies the options of CREATE SEQUENCE (or an identity
+// column) to sq, filling PostgreSQL's defaults for those not given; OWNED BY
+// goes to *owner when owner is not nil.
 func (b *offline) seqOptions(sq *Sequence, opts []*pg_query.Node, owner *string) {
-	var minSet, maxSet, startSet, typeSet bool
+	var minSet, maxSet, startSet bool
 	var minNo, maxNo bool
 	for _, o := range opts {
 		d := o.GetDefElem()
@@ -807,7 +818,6 @@ func (b *offline) seqOptions(sq *Sequence, opts []*pg_query.Node, owner *string)
 		switch d.Defname {
 		case "as":
 			sq.DataType, _ = b.formatType(d.Arg.GetTypeName())
-			typeSet = true
 		case "increment":
 			sq.Increment = defInt(d)
 		case "minvalue":
@@ -830,18 +840,13 @@ func (b *offline) seqOptions(sq *Sequence, opts []*pg_query.Node, owner *string)
 			sq.Cycle = defString(d) == "true" || defString(d) == "1"
 		case "owned_by":
 			if owner != nil {
-				var parts []string
-				for _, it := range d.Arg.GetList().GetItems() {
-					parts = append(parts, it.GetString_().GetSval())
-				}
-				*owner = strings.Join(parts, ".")
+				*owner = ownedByName(d)
 			}
 		case "restart", "sequence_name":
 		default:
 			b.gap("unsupported-statement")
 		}
 	}
-	_ = typeSet
 	r := intRange[sq.DataType]
 	if !minSet || minNo {
 		if sq.Increment > 0 {
@@ -933,27 +938,9 @@ func (b *offline) alterSequence(as *pg_query.AlterSeqStmt) {
 		d := o.GetDefElem()
 		switch d.GetDefname() {
 		case "owned_by":
-			var parts []string
-			for _, it := range d.Arg.GetList().GetItems() {
-				parts = append(parts, it.GetString_().GetSval())
-			}
-			owner = strings.Join(parts, ".")
-		case "increment":
-			sq.Increment = defInt(d)
-		case "minvalue":
-			if d.Arg != nil {
-				sq.Min = defInt(d)
-			}
-		case "maxvalue":
-			if d.Arg != nil {
-				sq.Max = defInt(d)
-			}
-		case "start":
-			sq.Start = defInt(d)
-		case "cache":
-			sq.Cache = defInt(d)
-		case "cycle":
-			sq.Cycle = defString(d) == "true" || defString(d) == "1"
+			owner = ownedByName(d)
+		case "increment", "minvalue", "maxvalue", "start", "cache", "cycle":
+			b.seqOptionsAlter(sq, d)
 		case "as":
 			sq.DataType, _ = b.formatType(d.Arg.GetTypeName())
 			r := intRange[sq.DataType]

@@ -1071,6 +1071,8 @@ func defIntNode(n *pg_query.Node) int64 {
 	return 0
 }
 
+// seqOptionsAlter applies one ALTER SEQUENCE option (increment, min/max,
+// start, cache, cycle) to sq; options not given keep their values.
 func (b *offline) seqOptionsAlter(sq *Sequence, d *pg_query.DefElem) {
 	switch d.GetDefname() {
 	case "increment":
