@@ -66,9 +66,18 @@ func pushDownArrayCast(n *pg_query.Node) {
 // walkNodes calls fn on every *pg_query.Node reachable from m, parents
 // before children (fn may replace a node's content; the walk then descends
 // into the new content).
-func walkNodes(m protoreflect.Message, fn func(*pg_query.Node)) {
-	if n, ok := m.Interface().(*pg_query.Node); ok {
-		fn(n)
+func walkNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, fn, nil) }
+
+// rewriteNodes calls fn on every *pg_query.Node reachable from m, children
+// before parents; fn may replace the node's content.
+func rewriteNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, nil, fn) }
+
+// visitNodes walks every *pg_query.Node reachable from m, calling pre (if
+// set) before a node's children and post (if set) after them.
+func visitNodes(m protoreflect.Message, pre, post func(*pg_query.Node)) {
+	n, isNode := m.Interface().(*pg_query.Node)
+	if isNode && pre != nil {
+		pre(n)
 		m = n.ProtoReflect()
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -76,11 +85,14 @@ func walkNodes(m protoreflect.Message, fn func(*pg_query.Node)) {
 		case fd.IsList() && fd.Message() != nil:
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				walkNodes(l.Get(i).Message(), fn)
+				visitNodes(l.Get(i).Message(), pre, post)
 			}
 		case fd.Message() != nil && !fd.IsMap():
-			walkNodes(v.Message(), fn)
+			visitNodes(v.Message(), pre, post)
 		}
 		return true
 	})
+	if isNode && post != nil {
+		post(n)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The offline normal form.
@@ -36,26 +35,6 @@ import (
 //   - type names are spelled the pg_catalog way (timestamptz -> pg_catalog.timestamptz).
 // The rules lose a little: a diff between two offline models does not see a
 // change that only adds or removes one of these spellings.
-
-// rewriteNodes calls fn on every *pg_query.Node reachable from m, children
-// before parents; fn may replace the node's content.
-func rewriteNodes(m protoreflect.Message, fn func(*pg_query.Node)) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList() && fd.Message() != nil:
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				rewriteNodes(l.Get(i).Message(), fn)
-			}
-		case fd.Message() != nil && !fd.IsMap():
-			rewriteNodes(v.Message(), fn)
-		}
-		return true
-	})
-	if n, ok := m.Interface().(*pg_query.Node); ok {
-		fn(n)
-	}
-}
 
 var numberRe = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 

@@ -129,20 +129,7 @@ var intRange = map[string][2]int64{
 
 // typeNameParts returns the (schema, name) of a TypeName; schema is "" when
 // not written. pg_catalog-qualified names keep "pg_catalog".
-func typeNameParts(tn *pg_query.TypeName) (string, string) {
-	var parts []string
-	for _, n := range tn.Names {
-		parts = append(parts, n.GetString_().GetSval())
-	}
-	switch len(parts) {
-	case 0:
-		return "", ""
-	case 1:
-		return "", parts[0]
-	default:
-		return parts[len(parts)-2], parts[len(parts)-1]
-	}
-}
+func typeNameParts(tn *pg_query.TypeName) (string, string) { return nameList(tn.Names) }
 
 // typmodInts returns the integer typmods of a TypeName (nil when any is not an integer).
 func typmodInts(tn *pg_query.TypeName) ([]int64, bool) {
