@@ -206,12 +206,8 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		if err != nil {
 			return err
 		}
-		created, err := ensureRoles(ctx, admin, referencedRoles(exec))
-		if err != nil {
+		if err := stubRoles(ctx, admin, exec, res); err != nil {
 			return err
-		}
-		if len(created) > 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("created missing role(s) %s on the dev server as NOLOGIN stub roles (cluster-wide)", strings.Join(created, ", ")))
 		}
 		conn, err := connect(ctx, "dev server", scratchURL)
 		if err != nil {
@@ -434,6 +430,19 @@ func skipExistingRoles(ctx context.Context, admin *pgx.Conn, path string, stmts 
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// stubRoles creates, on the dev server, NOLOGIN stub roles for the roles
+// stmts refer to that do not exist, and notes it in res.
+func stubRoles(ctx context.Context, admin *pgx.Conn, stmts []Statement, res *LoadResult) error {
+	created, err := ensureRoles(ctx, admin, referencedRoles(stmts))
+	if err != nil {
+		return err
+	}
+	if len(created) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("created missing role(s) %s on the dev server as NOLOGIN stub roles (cluster-wide)", strings.Join(created, ", ")))
+	}
+	return nil
 }
 
 // ensureRoles creates, as NOLOGIN roles, those of names that do not exist on

@@ -435,12 +435,8 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 		all = append(all, st...)
 	}
 	err := withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
-		created, err := ensureRoles(ctx, admin, referencedRoles(all))
-		if err != nil {
+		if err := stubRoles(ctx, admin, all, res); err != nil {
 			return err
-		}
-		if len(created) > 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("created missing role(s) %s on the dev server as NOLOGIN stub roles (cluster-wide)", strings.Join(created, ", ")))
 		}
 		conn, err := connect(ctx, "dev server", scratchURL)
 		if err != nil {
