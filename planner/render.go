@@ -196,7 +196,10 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 
 func (b *builder) lookupTarget(id string) string {
 	if e := b.lookup(id); e != nil {
-		return strings.ToLower(strings.SplitN(e.commentTarget, " ", 2)[0]) + " " + strings.SplitN(e.commentTarget, " ", 2)[1]
+		if t := e.commentTarget(id); t != "" {
+			kw, name, _ := strings.Cut(t, " ")
+			return strings.ToLower(kw) + " " + name
+		}
 	}
 	return id
 }

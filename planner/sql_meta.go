@@ -17,11 +17,14 @@ func commentLiteral(c string) string {
 
 // comment writes COMMENT ON <target> IS ... for the object with id.
 func (b *builder) comment(id, text string) []string {
-	e := b.lookup(id)
-	if e == nil || e.commentTarget == "" {
+	var target string
+	if e := b.lookup(id); e != nil {
+		target = e.commentTarget(id)
+	}
+	if target == "" {
 		return []string{fmt.Sprintf("-- pgshift: no comment target for %s", id)}
 	}
-	return []string{fmt.Sprintf("COMMENT ON %s IS %s;", e.commentTarget, commentLiteral(text))}
+	return []string{fmt.Sprintf("COMMENT ON %s IS %s;", target, commentLiteral(text))}
 }
 
 // objectMeta writes the comment and privileges of a newly created object:
@@ -80,11 +83,14 @@ func granteeSQL(g string) string {
 // privileges writes the REVOKE and GRANT statements that take the object
 // with id from one normalized ACL to another.
 func (b *builder) privileges(id string, from, to []string) []string {
-	e := b.lookup(id)
-	if e == nil || e.grantTarget == "" {
+	var target, column string
+	if e := b.lookup(id); e != nil {
+		target, column = e.grantTarget(id)
+	}
+	if target == "" {
 		return []string{fmt.Sprintf("-- pgshift: no privilege target for %s", id)}
 	}
-	return privilegesOn(e.grantTarget, e.column, from, to)
+	return privilegesOn(target, column, from, to)
 }
 
 // privilegesOn writes the REVOKE and GRANT statements on target (e.g.

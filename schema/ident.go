@@ -31,6 +31,13 @@ const (
 //     a domain constraint is represented by its domain's type ID
 func ID(kind, key string) string { return kind + " " + key }
 
+// SubID is the ID of a column, constraint, trigger or policy: kind, then
+// the key of its table (or view) parent and its quoted name, built in one
+// allocation (ID(kind, parent+"."+QuoteIdent(name)) takes two).
+func SubID(kind, parent, name string) string {
+	return kind + " " + parent + "." + QuoteIdent(name)
+}
+
 // SplitID splits an ID into kind and key.
 func SplitID(id string) (kind, key string) {
 	kind, key, _ = strings.Cut(id, " ")
