@@ -58,10 +58,14 @@ type builder struct {
 	fromIdx  *index
 	toIdx    *index
 	notes    []string
+	// typeColumns caches columnsOfType; tableKeys are the from model's
+	// table keys, sorted, once.
+	typeColumns map[string][]string
+	tableKeys   []string
 }
 
 func newBuilder(from, to *schema.Schema, opts Options) *builder {
-	return &builder{from: from, to: to, opts: opts, fromIdx: newIndex(from), toIdx: newIndex(to)}
+	return &builder{from: from, to: to, opts: opts, fromIdx: newIndex(from), toIdx: newIndex(to), typeColumns: map[string][]string{}}
 }
 
 // node is a step in the dependency graph.

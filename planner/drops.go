@@ -49,7 +49,7 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 	for changed := true; changed; {
 		changed = false
 		for id := range kept {
-			if e := b.fromIdx.byID[id]; e != nil {
+			if e := b.fromIdx.get(id); e != nil {
 				for _, d := range e.deps {
 					if !kept[d] {
 						kept[d], changed = true, true

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -12,9 +15,17 @@ type entry struct {
 	deps   []string
 }
 
-// index maps object IDs of one model to their entries.
+// index maps object IDs of one model to their entries. Top-level objects
+// (schemas, extensions, types, sequences, functions, tables, views) and
+// indexes are in byID, filled up front; columns, constraints, triggers and
+// policies (most of a model: some 250,000 of 300,000 objects for 10,000
+// tables) are found through their table or view when first asked for, so
+// a plan pays only for the ones it touches.
 type index struct {
+	s    *schema.Schema
 	byID map[string]*entry
+	// subs caches the sub-objects found by get (nil for an ID not in the model).
+	subs map[string]*entry
 	// chunks hold the entries byID points to, allocated in a few large
 	// slabs instead of one allocation per object; the last one is filled.
 	chunks [][]entry
@@ -24,29 +35,233 @@ type index struct {
 	rdeps map[string][]string
 }
 
+// get returns the entry of id, or nil when the model has no such object.
+func (x *index) get(id string) *entry {
+	if e, ok := x.byID[id]; ok {
+		return e
+	}
+	kind, key := schema.SplitID(id)
+	switch kind {
+	case schema.KindColumn, schema.KindConstraint, schema.KindTrigger, schema.KindPolicy:
+	default:
+		return nil
+	}
+	if e, ok := x.subs[id]; ok {
+		return e
+	}
+	e := x.findSub(id, kind, key)
+	x.subs[id] = e
+	return e
+}
+
+// findSub looks a column, constraint, trigger or policy up in its table
+// or view; key is "<parent key>.<quoted name>".
+func (x *index) findSub(id, kind, key string) *entry {
+	parent, name, ok := splitSubKey(key)
+	if !ok {
+		return nil
+	}
+	if t := x.s.Tables[parent]; t != nil {
+		switch kind {
+		case schema.KindColumn:
+			if c := t.Column(name); c != nil {
+				return &entry{id: id, obj: c, parent: t, deps: c.Deps}
+			}
+		case schema.KindConstraint:
+			if c := t.Constraint(name); c != nil {
+				return &entry{id: id, obj: c, parent: t, deps: c.Deps}
+			}
+		case schema.KindTrigger:
+			return triggerEntry(id, t, t.Triggers, name)
+		case schema.KindPolicy:
+			for _, p := range t.Policies {
+				if p.Name == name {
+					return &entry{id: id, obj: p, parent: t, deps: p.Deps}
+				}
+			}
+		}
+		return nil
+	}
+	if v := x.s.Views[parent]; v != nil {
+		switch kind {
+		case schema.KindColumn:
+			for _, c := range v.Columns {
+				if c.Name == name {
+					return &entry{id: id, obj: c, parent: v}
+				}
+			}
+		case schema.KindTrigger:
+			return triggerEntry(id, v, v.Triggers, name)
+		}
+	}
+	return nil
+}
+
+func triggerEntry(id string, parent any, trs []*schema.Trigger, name string) *entry {
+	for _, t := range trs {
+		if t.Name == name {
+			return &entry{id: id, obj: t, parent: parent, deps: t.Deps}
+		}
+	}
+	return nil
+}
+
+// splitSubKey splits "<schema>.<table>.<name>" (each part as
+// schema.QuoteIdent writes it) into the qualified parent and the unquoted
+// name.
+func splitSubKey(key string) (parent, name string, ok bool) {
+	i := 0
+	for part := 0; part < 2; part++ {
+		n := identLen(key[i:])
+		if n == 0 || i+n >= len(key) || key[i+n] != '.' {
+			return "", "", false
+		}
+		i += n + 1
+	}
+	rest := key[i:]
+	if identLen(rest) != len(rest) {
+		return "", "", false
+	}
+	if strings.HasPrefix(rest, `"`) {
+		rest = strings.ReplaceAll(rest[1:len(rest)-1], `""`, `"`)
+	}
+	return key[:i-1], rest, true
+}
+
+// identLen returns the length of the identifier at the start of s: a
+// double-quoted one up to its closing quote, else up to the next dot.
+func identLen(s string) int {
+	if !strings.HasPrefix(s, `"`) {
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			return i
+		}
+		return len(s)
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] == '"' {
+			if i+1 < len(s) && s[i+1] == '"' {
+				i++
+				continue
+			}
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // dependents returns the IDs of the objects that depend on id, leaving
 // out columns, tables and sequences: what depends on an object through
 // them (a column default's sequence, a table's inherited parent) is not
 // dropped and recreated around it, and the recipes' usage checks ignore
-// them too. The reverse map is built on the first call, in one pass over
-// the dependency edges.
+// them too.
+//
+// Most dependency edges go from a table's constraints, indexes, triggers
+// and policies to columns of the same table; those are found when asked
+// for, in the table's own few objects. All other edges are in a reverse
+// map built on the first call.
 func (x *index) dependents(id string) []string {
 	if x.rdeps == nil {
-		x.rdeps = make(map[string][]string, len(x.byID)/4)
-		for _, chunk := range x.chunks {
-			for i := range chunk {
-				e := &chunk[i]
-				switch e.obj.(type) {
-				case *schema.Column, *schema.Table, *schema.Sequence:
-					continue
-				}
-				for _, d := range e.deps {
-					x.rdeps[d] = append(x.rdeps[d], e.id)
-				}
+		x.buildReverse()
+	}
+	out := x.rdeps[id]
+	if kind, key := schema.SplitID(id); kind == schema.KindColumn {
+		if parent, _, ok := splitSubKey(key); ok {
+			out = x.ownDependents(slices.Clip(out), parent, id)
+		}
+	}
+	return out
+}
+
+// buildReverse fills rdeps with the dependency edges that do not go from
+// an object of a table (or view) to a column of that same table.
+func (x *index) buildReverse() {
+	x.rdeps = make(map[string][]string, len(x.byID))
+	add := func(oid, parent string, deps []string) {
+		for _, d := range deps {
+			if parent == "" || !isColumnOf(d, parent) {
+				x.rdeps[d] = append(x.rdeps[d], oid)
 			}
 		}
 	}
-	return x.rdeps[id]
+	for _, chunk := range x.chunks {
+		for i := range chunk {
+			e := &chunk[i]
+			switch e.obj.(type) {
+			case *schema.Table, *schema.Sequence:
+				continue
+			}
+			add(e.id, parentKey(e.parent), e.deps)
+		}
+	}
+	for k, t := range x.s.Tables {
+		for _, c := range t.Constraints {
+			if len(c.Deps) > 0 {
+				add(conID(k, c.Name), k, c.Deps)
+			}
+		}
+		for _, tr := range t.Triggers {
+			if len(tr.Deps) > 0 {
+				add(trgID(k, tr.Name), k, tr.Deps)
+			}
+		}
+		for _, p := range t.Policies {
+			if len(p.Deps) > 0 {
+				add(polID(k, p.Name), k, p.Deps)
+			}
+		}
+	}
+	for k, v := range x.s.Views {
+		for _, tr := range v.Triggers {
+			if len(tr.Deps) > 0 {
+				add(trgID(k, tr.Name), k, tr.Deps)
+			}
+		}
+	}
+}
+
+// isColumnOf reports whether id is the ID of a column of the table or view
+// with key parent ("column <parent>.<quoted name>"; an unquoted identifier
+// has no dot, so the prefix is exact).
+func isColumnOf(id, parent string) bool {
+	const p = schema.KindColumn + " "
+	return len(id) > len(p)+len(parent)+1 && id[:len(p)] == p &&
+		id[len(p):len(p)+len(parent)] == parent && id[len(p)+len(parent)] == '.'
+}
+
+// ownDependents appends to out the objects of the table or view parent
+// that depend on its column id (the edges buildReverse leaves out).
+func (x *index) ownDependents(out []string, parent, id string) []string {
+	var indexes []*schema.Index
+	var triggers []*schema.Trigger
+	if t := x.s.Tables[parent]; t != nil {
+		for _, c := range t.Constraints {
+			if slices.Contains(c.Deps, id) {
+				out = append(out, conID(parent, c.Name))
+				if c.Index != "" {
+					out = append(out, schema.ID(schema.KindIndex, c.Index))
+				}
+			}
+		}
+		for _, p := range t.Policies {
+			if slices.Contains(p.Deps, id) {
+				out = append(out, polID(parent, p.Name))
+			}
+		}
+		indexes, triggers = t.Indexes, t.Triggers
+	} else if v := x.s.Views[parent]; v != nil {
+		indexes, triggers = v.Indexes, v.Triggers
+	}
+	for _, i := range indexes {
+		if slices.Contains(i.Deps, id) {
+			out = append(out, schema.ID(schema.KindIndex, i.Key()))
+		}
+	}
+	for _, t := range triggers {
+		if slices.Contains(t.Deps, id) {
+			out = append(out, trgID(parent, t.Name))
+		}
+	}
+	return out
 }
 
 func colID(table, col string) string { return schema.SubID(schema.KindColumn, table, col) }
@@ -55,16 +270,16 @@ func trgID(table, trg string) string { return schema.SubID(schema.KindTrigger, t
 func polID(table, pol string) string { return schema.SubID(schema.KindPolicy, table, pol) }
 
 func newIndex(s *schema.Schema) *index {
-	// Sized up front: growing a map of some 300,000 entries (10,000
-	// tables) step by step costs as much as filling it.
-	n := len(s.Namespaces) + len(s.Extensions) + len(s.Types) + len(s.Sequences) + len(s.Functions)
+	// Sized up front: growing a map of tens of thousands of entries step
+	// by step costs as much as filling it.
+	n := len(s.Namespaces) + len(s.Extensions) + len(s.Types) + len(s.Sequences) + len(s.Functions) + len(s.Tables) + len(s.Views)
 	for _, t := range s.Tables {
-		n += 1 + len(t.Columns) + 2*len(t.Constraints) + len(t.Indexes) + len(t.Triggers) + len(t.Policies)
+		n += len(t.Constraints) + len(t.Indexes)
 	}
 	for _, v := range s.Views {
-		n += 1 + len(v.Columns) + len(v.Indexes) + len(v.Triggers)
+		n += len(v.Indexes)
 	}
-	x := &index{byID: make(map[string]*entry, n), chunks: [][]entry{make([]entry, 0, n)}}
+	x := &index{s: s, byID: make(map[string]*entry, n), subs: map[string]*entry{}, chunks: [][]entry{make([]entry, 0, n)}}
 	for k, n := range s.Namespaces {
 		x.put(schema.ID(schema.KindSchema, k), n, nil, nil)
 	}
@@ -82,11 +297,7 @@ func newIndex(s *schema.Schema) *index {
 	}
 	for k, t := range s.Tables {
 		x.put(schema.ID(schema.KindTable, k), t, nil, t.Deps)
-		for _, c := range t.Columns {
-			x.put(colID(k, c.Name), c, t, c.Deps)
-		}
 		for _, c := range t.Constraints {
-			x.put(conID(k, c.Name), c, t, c.Deps)
 			if c.Index != "" {
 				// The index behind a constraint is addressed as the constraint
 				// for ordering; its comment is kept with the constraint.
@@ -94,18 +305,10 @@ func newIndex(s *schema.Schema) *index {
 			}
 		}
 		x.putIndexes(t, t.Indexes)
-		x.putTriggers(t, k, t.Triggers)
-		for _, p := range t.Policies {
-			x.put(polID(k, p.Name), p, t, p.Deps)
-		}
 	}
 	for k, v := range s.Views {
 		x.put(schema.ID(schema.KindView, k), v, nil, v.Deps)
-		for _, c := range v.Columns {
-			x.put(colID(k, c.Name), c, v, nil)
-		}
 		x.putIndexes(v, v.Indexes)
-		x.putTriggers(v, k, v.Triggers)
 	}
 	return x
 }
@@ -125,12 +328,6 @@ func (x *index) put(id string, obj, parent any, deps []string) {
 func (x *index) putIndexes(parent any, idx []*schema.Index) {
 	for _, i := range idx {
 		x.put(schema.ID(schema.KindIndex, i.Key()), i, parent, i.Deps)
-	}
-}
-
-func (x *index) putTriggers(parent any, table string, trs []*schema.Trigger) {
-	for _, t := range trs {
-		x.put(trgID(table, t.Name), t, parent, t.Deps)
 	}
 }
 
@@ -216,8 +413,8 @@ func (e *entry) grantTarget(id string) (target, column string) {
 
 // lookup finds an ID in the model after the change first, then before it.
 func (b *builder) lookup(id string) *entry {
-	if e := b.toIdx.byID[id]; e != nil {
+	if e := b.toIdx.get(id); e != nil {
 		return e
 	}
-	return b.fromIdx.byID[id]
+	return b.fromIdx.get(id)
 }

@@ -127,7 +127,7 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 			if !recreatable(kind) {
 				continue
 			}
-			if _, isCon := b.fromIdx.byID[d].obj.(*schema.Constraint); isCon && kind == schema.KindIndex {
+			if _, isCon := b.fromIdx.get(d).obj.(*schema.Constraint); isCon && kind == schema.KindIndex {
 				continue // the index behind a constraint is the constraint
 			}
 			out = append(out, d)
@@ -158,13 +158,13 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 			if hard[id] || !(hard[d] || (soft[d] && blockedByTypeChange(kind))) {
 				continue
 			}
-			if b.toIdx.byID[id] == nil {
+			if b.toIdx.get(id) == nil {
 				continue // dropped by the plan already, or with its parent
 			}
 			hard[id], recreate[id] = true, true
 			queue = append(queue, id)
 			// Everything the object contains goes with it.
-			if drop, _ := recreateChanges(id, b.fromIdx.byID[id], b.toIdx.byID[id]); drop != nil {
+			if drop, _ := recreateChanges(id, b.fromIdx.get(id), b.toIdx.get(id)); drop != nil {
 				for _, sub := range b.depsOf(drop).unsets {
 					if !hard[sub] {
 						hard[sub] = true
@@ -186,7 +186,7 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 		}
 	}
 	for _, id := range ids {
-		drop, create := recreateChanges(id, b.fromIdx.byID[id], b.toIdx.byID[id])
+		drop, create := recreateChanges(id, b.fromIdx.get(id), b.toIdx.get(id))
 		if drop == nil {
 			b.notes = append(b.notes, fmt.Sprintf("cannot recreate %s around a change it depends on", id))
 			continue
@@ -327,7 +327,7 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		if enumNeedsRecreate(c.From, c.To) || enumNeedsRecreate(c.To, c.From) {
 			// The recreation retypes every column of the enum; the same
 			// dependencies serve the up step and its inverse.
-			cols := b.columnsOfType(b.from, c.From.Key())
+			cols := b.columnsOfType(c.From.Key())
 			d.unsets = append([]string{id}, cols...)
 			d.sets = append(d.sets, cols...)
 		}
@@ -563,16 +563,27 @@ func viewDeps(v *schema.View) []string {
 	return slices.Compact(deps)
 }
 
-// columnsOfType lists the IDs of table columns whose type is the type with
-// qualified name k (or an array of it).
-func (b *builder) columnsOfType(s *schema.Schema, k string) []string {
+// columnsOfType lists the IDs of the from model's table columns whose type
+// is the type with qualified name k (or an array of it), in table order.
+// The list is made once per type (every step of an enum recreation asks
+// for it) and must not be modified.
+func (b *builder) columnsOfType(k string) []string {
+	if ids, ok := b.typeColumns[k]; ok {
+		return ids
+	}
+	if b.tableKeys == nil {
+		b.tableKeys = schema.SortedKeys(b.from.Tables)
+	}
 	var ids []string
-	for _, tk := range schema.SortedKeys(s.Tables) {
-		for _, c := range s.Tables[tk].Columns {
-			if c.Type == k || c.Type == k+"[]" {
+	array := k + "[]"
+	for _, tk := range b.tableKeys {
+		for _, c := range b.from.Tables[tk].Columns {
+			if c.Type == k || c.Type == array {
 				ids = append(ids, colID(tk, c.Name))
 			}
 		}
 	}
+	ids = slices.Clip(ids)
+	b.typeColumns[k] = ids
 	return ids
 }

@@ -660,7 +660,7 @@ func (b *builder) factsOf(ch diff.Change) facts {
 	case *diff.AlterType:
 		if enumNeedsRecreate(c.From, c.To) {
 			f = facts{lock: LockAccessExclusive}
-			for _, id := range b.columnsOfType(b.from, c.From.Key()) {
+			for _, id := range b.columnsOfType(c.From.Key()) {
 				_, key := schema.SplitID(id)
 				f.relations = append(f.relations, key)
 			}
