@@ -193,30 +193,43 @@ func (x *index) buildReverse() {
 			add(e.id, parentKey(e.parent), e.deps)
 		}
 	}
+	// Constraints, triggers and policies: the ID is built only for one
+	// with an edge to keep (most have none: their columns are their own).
 	for k, t := range x.s.Tables {
 		for _, c := range t.Constraints {
-			if len(c.Deps) > 0 {
+			if crossEdges(k, c.Deps) {
 				add(conID(k, c.Name), k, c.Deps)
 			}
 		}
 		for _, tr := range t.Triggers {
-			if len(tr.Deps) > 0 {
+			if crossEdges(k, tr.Deps) {
 				add(trgID(k, tr.Name), k, tr.Deps)
 			}
 		}
 		for _, p := range t.Policies {
-			if len(p.Deps) > 0 {
+			if crossEdges(k, p.Deps) {
 				add(polID(k, p.Name), k, p.Deps)
 			}
 		}
 	}
 	for k, v := range x.s.Views {
 		for _, tr := range v.Triggers {
-			if len(tr.Deps) > 0 {
+			if crossEdges(k, tr.Deps) {
 				add(trgID(k, tr.Name), k, tr.Deps)
 			}
 		}
 	}
+}
+
+// crossEdges reports whether an object of the table or view parent has a
+// dependency other than one of parent's columns.
+func crossEdges(parent string, deps []string) bool {
+	for _, d := range deps {
+		if !isColumnOf(d, parent) {
+			return true
+		}
+	}
+	return false
 }
 
 // isColumnOf reports whether id is the ID of a column of the table or view
@@ -253,7 +266,7 @@ func (x *index) ownDependents(out []string, parent, id string) []string {
 	}
 	for _, i := range indexes {
 		if slices.Contains(i.Deps, id) {
-			out = append(out, schema.ID(schema.KindIndex, i.Key()))
+			out = append(out, indexID(i))
 		}
 	}
 	for _, t := range triggers {
@@ -327,8 +340,13 @@ func (x *index) put(id string, obj, parent any, deps []string) {
 
 func (x *index) putIndexes(parent any, idx []*schema.Index) {
 	for _, i := range idx {
-		x.put(schema.ID(schema.KindIndex, i.Key()), i, parent, i.Deps)
+		x.put(indexID(i), i, parent, i.Deps)
 	}
+}
+
+// indexID is schema.ID(schema.KindIndex, i.Key()) in one allocation.
+func indexID(i *schema.Index) string {
+	return schema.KindIndex + " " + schema.QuoteIdent(i.Schema) + "." + schema.QuoteIdent(i.Name)
 }
 
 // commentTarget returns what follows COMMENT ON for the object id, e.g.
