@@ -45,14 +45,18 @@ func (c *comparer) add(ch ...Change) { c.out = append(c.out, ch...) }
 // pairs walks the union of two maps' keys in sorted order and calls fn with
 // the value on each side (the zero value where absent).
 func pairs[V any](from, to map[string]V, fn func(key string, a, b V, inA, inB bool)) {
-	keys := schema.SortedKeys(from)
-	for _, k := range schema.SortedKeys(to) {
-		if _, ok := from[k]; !ok {
-			keys = append(keys, k)
+	// Both key lists sorted, then merged (the union is not sorted again).
+	fk, tk := schema.SortedKeys(from), schema.SortedKeys(to)
+	for len(fk) > 0 || len(tk) > 0 {
+		var k string
+		switch {
+		case len(tk) == 0 || (len(fk) > 0 && fk[0] < tk[0]):
+			k, fk = fk[0], fk[1:]
+		case len(fk) == 0 || tk[0] < fk[0]:
+			k, tk = tk[0], tk[1:]
+		default: // on both sides
+			k, fk, tk = fk[0], fk[1:], tk[1:]
 		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
 		a, inA := from[k]
 		b, inB := to[k]
 		fn(k, a, b, inA, inB)

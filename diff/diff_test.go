@@ -2,6 +2,7 @@ package diff
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pgshift/pgshift/schema"
@@ -61,5 +62,42 @@ func TestSameColumnBodyFields(t *testing.T) {
 	b.IdentitySequence = nil
 	if SameColumnBody(a, b) {
 		t.Error("identity on one side only not seen")
+	}
+}
+
+// TestPairs checks that pairs visits the union of both maps' keys once
+// each, in sorted order, with presence on each side.
+func TestPairs(t *testing.T) {
+	for _, tc := range []struct {
+		from, to []string
+		want     string
+	}{
+		{nil, nil, ""},
+		{[]string{"a", "c"}, nil, "a- c-"},
+		{nil, []string{"b"}, "b+"},
+		{[]string{"a", "c", "e"}, []string{"b", "c", "d", "f"}, "a- b+ c= d+ e- f+"},
+		{[]string{"x", "y"}, []string{"x", "y"}, "x= y="},
+	} {
+		m := func(keys []string) map[string]int {
+			out := map[string]int{}
+			for i, k := range keys {
+				out[k] = i
+			}
+			return out
+		}
+		var got []string
+		pairs(m(tc.from), m(tc.to), func(k string, _, _ int, inA, inB bool) {
+			mark := "="
+			switch {
+			case !inA:
+				mark = "+"
+			case !inB:
+				mark = "-"
+			}
+			got = append(got, k+mark)
+		})
+		if s := strings.Join(got, " "); s != tc.want {
+			t.Errorf("pairs(%v, %v) visited %q, want %q", tc.from, tc.to, s, tc.want)
+		}
 	}
 }
