@@ -12,7 +12,7 @@ package bench
 // pays for loading 10,000 tables. PGSHIFT_BENCH_CACHE=off disables the
 // cache. Benchmarks are skipped when the server is unavailable.
 //
-//	go test -run '^$' -bench . -benchmem ./bench
+//	go test -run '^$' -bench . -benchtime 10x -benchmem ./bench
 //
 // Besides ns/op and B/op (all bytes allocated by one operation: an upper
 // bound of the memory it needs beyond the models), the diff and plan
