@@ -2,7 +2,6 @@ package planner
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/pgshift/pgshift/schema"
 )
@@ -57,7 +56,7 @@ func (x *index) get(id string) *entry {
 // findSub looks a column, constraint, trigger or policy up in its table
 // or view; key is "<parent key>.<quoted name>".
 func (x *index) findSub(id, kind, key string) *entry {
-	parent, name, ok := splitSubKey(key)
+	parent, name, ok := schema.SplitSubKey(key)
 	if !ok {
 		return nil
 	}
@@ -106,49 +105,6 @@ func triggerEntry(id string, parent any, trs []*schema.Trigger, name string) *en
 	return nil
 }
 
-// splitSubKey splits "<schema>.<table>.<name>" (each part as
-// schema.QuoteIdent writes it) into the qualified parent and the unquoted
-// name.
-func splitSubKey(key string) (parent, name string, ok bool) {
-	i := 0
-	for part := 0; part < 2; part++ {
-		n := identLen(key[i:])
-		if n == 0 || i+n >= len(key) || key[i+n] != '.' {
-			return "", "", false
-		}
-		i += n + 1
-	}
-	rest := key[i:]
-	if identLen(rest) != len(rest) {
-		return "", "", false
-	}
-	if strings.HasPrefix(rest, `"`) {
-		rest = strings.ReplaceAll(rest[1:len(rest)-1], `""`, `"`)
-	}
-	return key[:i-1], rest, true
-}
-
-// identLen returns the length of the identifier at the start of s: a
-// double-quoted one up to its closing quote, else up to the next dot.
-func identLen(s string) int {
-	if !strings.HasPrefix(s, `"`) {
-		if i := strings.IndexByte(s, '.'); i >= 0 {
-			return i
-		}
-		return len(s)
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] == '"' {
-			if i+1 < len(s) && s[i+1] == '"' {
-				i++
-				continue
-			}
-			return i + 1
-		}
-	}
-	return 0
-}
-
 // dependents returns the IDs of the objects that depend on id, leaving
 // out columns, tables and sequences: what depends on an object through
 // them (a column default's sequence, a table's inherited parent) is not
@@ -165,7 +121,7 @@ func (x *index) dependents(id string) []string {
 	}
 	out := x.rdeps[id]
 	if kind, key := schema.SplitID(id); kind == schema.KindColumn {
-		if parent, _, ok := splitSubKey(key); ok {
+		if parent, _, ok := schema.SplitSubKey(key); ok {
 			out = x.ownDependents(slices.Clip(out), parent, id)
 		}
 	}

@@ -105,7 +105,7 @@ CREATE POLICY child_pol ON child USING (qty > 0 AND note <> '');
 			t.Errorf("dependents(%q)\n got %q\nwant %q", id, got, exp)
 		}
 		if kind, key := schema.SplitID(id); kind == schema.KindColumn {
-			if p, _, ok := splitSubKey(key); ok {
+			if p, _, ok := schema.SplitSubKey(key); ok {
 				own += len(x.ownDependents(nil, p, id))
 			}
 		}

@@ -6,31 +6,6 @@ import (
 	"github.com/pgshift/pgshift/schema"
 )
 
-func TestSplitSubKey(t *testing.T) {
-	for _, tc := range []struct {
-		schema, table, name string
-	}{
-		{"public", "t", "c"},
-		{"public", "Weird Table", "col"},
-		{"a.b", "t", "x.y"},
-		{"s", `q"uote`, `n"a"me`},
-		{"public", "user", "select"},
-		{"public", "t", "Mixed.Case"},
-	} {
-		parent := schema.QualName(tc.schema, tc.table)
-		key := parent + "." + schema.QuoteIdent(tc.name)
-		p, n, ok := splitSubKey(key)
-		if !ok || p != parent || n != tc.name {
-			t.Errorf("splitSubKey(%q) = %q, %q, %v; want %q, %q, true", key, p, n, ok, parent, tc.name)
-		}
-	}
-	for _, bad := range []string{"", "public", "public.t", `"unterminated.t.c`, "public.t.c.d"} {
-		if p, n, ok := splitSubKey(bad); ok {
-			t.Errorf("splitSubKey(%q) = %q, %q, true; want not ok", bad, p, n)
-		}
-	}
-}
-
 // TestIndexGet checks that sub-objects are found through their parent and
 // that unknown IDs give nil.
 func TestIndexGet(t *testing.T) {

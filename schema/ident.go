@@ -38,6 +38,17 @@ func SubID(kind, parent, name string) string {
 	return kind + " " + parent + "." + QuoteIdent(name)
 }
 
+// SplitSubKey is the inverse of SubID for the key of such an ID
+// ("<schema>.<table>.<quoted name>"): the parent's key and the unquoted
+// name. ok is false for a key of any other shape.
+func SplitSubKey(key string) (parent, name string, ok bool) {
+	parts := splitQualified(key)
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return "", "", false
+	}
+	return QualName(parts[0], parts[1]), parts[2], true
+}
+
 // SplitID splits an ID into kind and key.
 func SplitID(id string) (kind, key string) {
 	kind, key, _ = strings.Cut(id, " ")
