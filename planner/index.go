@@ -305,11 +305,11 @@ func indexID(i *schema.Index) string {
 	return schema.KindIndex + " " + schema.QuoteIdent(i.Schema) + "." + schema.QuoteIdent(i.Name)
 }
 
-// commentTarget returns what follows COMMENT ON for the object id, e.g.
-// `MATERIALIZED VIEW public.v` or `CONSTRAINT c ON public.t`; "" for an
-// object that takes no comment.
-func (e *entry) commentTarget(id string) string {
-	kind, key := schema.SplitID(id)
+// commentTarget returns what follows COMMENT ON for the entry's object,
+// e.g. `MATERIALIZED VIEW public.v` or `CONSTRAINT c ON public.t`; "" for
+// an object that takes no comment.
+func (e *entry) commentTarget() string {
+	kind, key := schema.SplitID(e.id)
 	switch kind {
 	case schema.KindSchema:
 		return "SCHEMA " + key
@@ -354,12 +354,12 @@ func (e *entry) commentTarget(id string) string {
 	return ""
 }
 
-// grantTarget returns what follows GRANT ... ON for the object id, e.g.
-// `TABLE public.t`, and for a column the quoted column name (the column
-// list goes after the privilege, the target is its table); "" for an
-// object that takes no privileges.
-func (e *entry) grantTarget(id string) (target, column string) {
-	_, key := schema.SplitID(id)
+// grantTarget returns what follows GRANT ... ON for the entry's object,
+// e.g. `TABLE public.t`, and for a column the quoted column name (the
+// column list goes after the privilege, the target is its table); "" for
+// an object that takes no privileges.
+func (e *entry) grantTarget() (target, column string) {
+	_, key := schema.SplitID(e.id)
 	switch o := e.obj.(type) {
 	case *schema.Namespace:
 		return "SCHEMA " + key, ""

@@ -196,7 +196,7 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 
 func (b *builder) lookupTarget(id string) string {
 	if e := b.lookup(id); e != nil {
-		if t := e.commentTarget(id); t != "" {
+		if t := e.commentTarget(); t != "" {
 			kw, name, _ := strings.Cut(t, " ")
 			return strings.ToLower(kw) + " " + name
 		}

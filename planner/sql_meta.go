@@ -19,7 +19,7 @@ func commentLiteral(c string) string {
 func (b *builder) comment(id, text string) []string {
 	var target string
 	if e := b.lookup(id); e != nil {
-		target = e.commentTarget(id)
+		target = e.commentTarget()
 	}
 	if target == "" {
 		return []string{fmt.Sprintf("-- pgshift: no comment target for %s", id)}
@@ -85,7 +85,7 @@ func granteeSQL(g string) string {
 func (b *builder) privileges(id string, from, to []string) []string {
 	var target, column string
 	if e := b.lookup(id); e != nil {
-		target, column = e.grantTarget(id)
+		target, column = e.grantTarget()
 	}
 	if target == "" {
 		return []string{fmt.Sprintf("-- pgshift: no privilege target for %s", id)}
