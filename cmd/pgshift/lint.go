@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -52,26 +53,26 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 			}
 			state := planner.NewLintState()
 			findings := []planner.Finding{}
-			failed := false
+			failed := 0
 			for _, f := range files {
-				src, err := os.ReadFile(f)
+				src, err := readLintFile(f)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-					failed = true
+					failed++
 					continue
 				}
 				stmts, err := schema.SplitSQL(f, src)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-					failed = true
+					failed++
 					continue
 				}
 				findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: f, PGVersion: v, State: state})...)
 			}
-			if err := printFindings(e, format, findings); err != nil {
+			if err := printFindings(e, format, findings, failed); err != nil {
 				return err
 			}
-			if failed {
+			if failed > 0 {
 				return exitCode(exitError)
 			}
 			for _, f := range findings {
@@ -99,9 +100,19 @@ func parsePGVersion(s string) (int, error) {
 	return v, nil
 }
 
+// readLintFile reads one lint argument; a directory is an error that says
+// so (lint takes files: pass db/migrations/*.sql).
+func readLintFile(f string) ([]byte, error) {
+	if st, err := os.Stat(f); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory: lint takes migration files (e.g. %s)", f, filepath.Join(f, "*.sql"))
+	}
+	return os.ReadFile(f)
+}
+
 // printFindings writes the findings to stdout (and, in text format, a
-// count to stderr).
-func printFindings(e env, format string, findings []planner.Finding) error {
+// count to stderr). failed is the number of files that could not be read
+// or parsed: then the count says so instead of "no findings".
+func printFindings(e env, format string, findings []planner.Finding, failed int) error {
 	if format == "json" {
 		b, err := json.MarshalIndent(findings, "", "  ")
 		if err != nil {
@@ -119,9 +130,12 @@ func printFindings(e env, format string, findings []planner.Finding) error {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
-	if len(findings) == 0 {
+	switch {
+	case failed > 0:
+		fmt.Fprintf(e.stderr, "-- lint: %d findings; %d of the files could not be linted (see above)\n", len(findings), failed)
+	case len(findings) == 0:
 		fmt.Fprintln(e.stderr, "-- lint: no findings")
-	} else {
+	default:
 		fmt.Fprintf(e.stderr, "-- lint: %d findings (%d error, %d warning, %d info)\n", len(findings),
 			count[planner.SeverityError], count[planner.SeverityWarning], count[planner.SeverityInfo])
 	}

@@ -131,3 +131,21 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 		t.Errorf("NOT NULL recipe on PG11: %+v, want exit 3 with set-not-null", r)
 	}
 }
+
+// TestLintDirectoryIsAnError: a directory argument is an error naming it
+// (exit 1), and the summary never says "no findings" after a file could not
+// be linted.
+func TestLintDirectoryIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "001_a.up.sql", "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n")
+	r := pgshift(t, nil, "lint", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, dir+" is a directory") {
+		t.Errorf("lint DIR: %+v, want exit 1 naming the directory", r)
+	}
+	if strings.Contains(r.stderr, "no findings") {
+		t.Errorf("lint DIR: stderr %q says no findings although nothing was linted", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "1 of the files could not be linted") {
+		t.Errorf("lint DIR: stderr %q: want the count of files not linted", r.stderr)
+	}
+}

@@ -229,3 +229,35 @@ func TestInspectUsesDatabaseURL(t *testing.T) {
 		t.Errorf("got %+v, want an error naming 127.0.0.1:1", r)
 	}
 }
+
+// TestHelpSources: generate's --from is optional (not marked required, its
+// default named), diff's is required, and both list every source form.
+func TestHelpSources(t *testing.T) {
+	for _, c := range []struct {
+		cmd      string
+		required bool
+	}{{"generate", false}, {"diff", true}} {
+		r := pgshift(t, nil, c.cmd, "--help")
+		if r.code != 0 {
+			t.Fatalf("%s --help: %+v", c.cmd, r)
+		}
+		var from string
+		for _, l := range strings.Split(r.stdout, "\n") {
+			if strings.Contains(l, "  --from string") {
+				from = l
+			}
+		}
+		if got := strings.Contains(from, "(required)"); got != c.required {
+			t.Errorf("%s --help: --from line %q: required=%v, want %v", c.cmd, from, got, c.required)
+		}
+		for _, form := range []string{"postgres://", ".sql", "dir://", "git:REV:PATH"} {
+			if !strings.Contains(from, form) {
+				t.Errorf("%s --help: --from line %q does not list %s", c.cmd, from, form)
+			}
+		}
+	}
+	// generate without --from is accepted by flag parsing (it then needs --to).
+	if r := pgshift(t, nil, "generate", "--dir", t.TempDir()); r.code != 1 || strings.Contains(r.stderr, `"from"`) || !strings.Contains(r.stderr, `"to"`) {
+		t.Errorf("generate --dir only: %+v, want an error about --to only", r)
+	}
+}

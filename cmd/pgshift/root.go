@@ -105,16 +105,27 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 	return planner.Options{Mode: m, AllowDrop: f.allowDrop, BatchSize: f.batchSize, TargetVersion: f.pgVersion}, nil
 }
 
-func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file or git:REV:PATH (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+// sourceHelp lists the forms of a --from/--to source (README "Usage").
+const sourceHelp = "postgres:// URL, .sql file, dir://DIR (migrations replayed on the dev server) or git:REV:PATH"
+
+// register adds the source, dev-server and planner flags; fromRequired is
+// false for generate, whose --from defaults to dir://--dir.
+func (f *sourceFlags) register(cmd *cobra.Command, fromRequired bool) {
+	fromHelp := "current schema: " + sourceHelp + " (required)"
+	if !fromRequired {
+		fromHelp = "current schema: " + sourceHelp + " (default: dir://DIR of --dir, its migrations)"
+	}
+	cmd.Flags().StringVar(&f.from, "from", "", fromHelp)
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: "+sourceHelp+" (required)")
 	f.dev.register(cmd)
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
-	_ = cmd.MarkFlagRequired("from")
+	if fromRequired {
+		_ = cmd.MarkFlagRequired("from")
+	}
 	_ = cmd.MarkFlagRequired("to")
 }
 
@@ -156,7 +167,7 @@ func newDiffCmd(e env) *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, true)
 	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
 	cmd.Flags().StringVar(&diffFormat, "format", diffFormatSQL, "output: sql (script with session lock_timeout), json (versioned report) or markdown (PR summary)")
 	tf.register(cmd)
@@ -212,8 +223,7 @@ changes or on error.`,
 			return writeGenerated(e, plan, fmtName, dir, name, desc, tf)
 		},
 	}
-	f.register(cmd)
-	_ = cmd.Flags().SetAnnotation("from", cobra.BashCompOneRequiredFlag, []string{"false"})
+	f.register(cmd, false)
 	cmd.Flags().StringVar(&dir, "dir", "", "migrations directory (required)")
 	cmd.Flags().StringVar(&format, "format", "", "migration file format: golang-migrate, goose, dbmate or flyway (default: that of the files in --dir, else golang-migrate)")
 	cmd.Flags().StringVar(&name, "name", emit.DefaultName, "migration name used in file names")
