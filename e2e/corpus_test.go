@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -34,48 +33,30 @@ func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus tests are slow; skipped in -short mode")
 	}
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	loadSh := filepath.Join(dir, "load.sh")
-	if _, err := os.Stat(loadSh); err != nil {
-		// CI always has shared/ beside the clone: there a missing corpus is
-		// an error, never a silent pass.
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus not found at %s (CI expects ../shared/corpus next to the repository): %v", dir, err)
-		}
-		t.Skipf("corpus not found at %s (expected ../shared/corpus next to the repository): %v", dir, err)
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loadSh, entries := corpusEntries(t)
 	var names []string
-	for _, e := range ents {
-		if e.IsDir() {
-			if _, err := os.Stat(filepath.Join(dir, e.Name(), "schema.sql")); err == nil {
-				names = append(names, e.Name())
-			}
-		}
+	for _, e := range entries {
+		names = append(names, e.name)
 	}
-	sort.Strings(names)
 	if len(names) == 0 {
-		t.Skipf("no corpus entries in %s", dir)
+		t.Skip("no corpus entries")
 	}
 
 	var mu sync.Mutex
 	results := map[string]*corpusResult{}
 	t.Run("entries", func(t *testing.T) {
-		for _, name := range names {
-			name := name
+		for _, e := range entries {
+			e := e
 			r := &corpusResult{}
-			_, err := os.Stat(filepath.Join(dir, name, "schema.old.sql"))
+			_, err := os.Stat(filepath.Join(e.dir, "schema.old.sql"))
 			r.hasOld = err == nil
 			mu.Lock()
-			results[name] = r
+			results[e.name] = r
 			mu.Unlock()
-			t.Run(name, func(t *testing.T) {
+			t.Run(e.name, func(t *testing.T) {
 				t.Parallel()
 				acquire(t)
-				runCorpus(t, dir, name, r, &mu)
+				runCorpus(t, loadSh, e, r, &mu)
 			})
 		}
 	})
@@ -121,8 +102,9 @@ func orDash(s string) string {
 	return s
 }
 
-// loadCorpus loads NAME's schema.sql (or schema.old.sql when old) into a
-// new database named db with load.sh, dropped when the test ends.
+// loadCorpus loads an entry's schema.sql (or schema.old.sql when old) into
+// a new database named db with load.sh, dropped when the test ends. name is
+// the entry's directory (load.sh takes a path to an entry anywhere).
 func loadCorpus(t *testing.T, loadSh, name, db string, old bool) string {
 	t.Helper()
 	dropDatabaseCleanup(t, db)
@@ -136,21 +118,6 @@ func loadCorpus(t *testing.T, loadSh, name, db string, old bool) string {
 		t.Fatalf("load.sh %s: %v\n%s", strings.Join(args[1:], " "), err, truncate(string(out), 4000))
 	}
 	return pgtest.URLFor(t, db)
-}
-
-// corpusLoads returns the majors a corpus entry's schema files load on,
-// as measured on real servers (../shared/corpus/README.md): musicbrainz's
-// schema.sql needs 15+ (NULLS NOT DISTINCT); chado does not load on 17+
-// (index expressions calling unqualified SQL functions run with a safe
-// search_path there). Everything else loads on 13-18.
-func corpusLoads(name string) (lo, hi int, ok bool) {
-	switch name {
-	case "musicbrainz":
-		return 15, planner.MaxMajor, true
-	case "chado":
-		return planner.MinMajor, 16, true
-	}
-	return 0, 0, false
 }
 
 // tryLoadCorpus runs load.sh for schema.sql into db and drops db again;
@@ -170,11 +137,11 @@ func tryLoadCorpus(t *testing.T, loadSh, name, db string) error {
 	return nil
 }
 
-func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) {
+func runCorpus(t *testing.T, loadSh string, e corpusEntry, r *corpusResult, mu *sync.Mutex) {
 	ctx := context.Background()
-	loadSh := filepath.Join(dir, "load.sh")
-	newSQL := filepath.Join(dir, name, "schema.sql")
-	base := fmt.Sprintf("pgshift_corpus_%s_%d", name, os.Getpid())
+	name := e.dir // load.sh's argument: the entry's directory
+	newSQL := filepath.Join(e.dir, "schema.sql")
+	base := fmt.Sprintf("pgshift_corpus_%s_%d", e.name, os.Getpid())
 	set := func(field *string, v string) {
 		mu.Lock()
 		*field = v
@@ -186,15 +153,14 @@ func runCorpus(t *testing.T, dir, name string, r *corpusResult, mu *sync.Mutex) 
 	mu.Unlock()
 
 	// (a) zero false diffs. An entry documented not to load on this
-	// server's major (corpusLoads) is left out of the counts when load.sh
-	// indeed fails; any other load failure is a test failure.
+	// server's major (testdata/corpus/entries.tsv or the entry's
+	// min_major/max_major) is left out of the counts when load.sh indeed
+	// fails; any other load failure is a test failure.
 	set(&r.zeroDiff, "FAIL")
-	if lo, hi, ok := corpusLoads(name); ok {
-		if m := serverMajor(t); m < lo || m > hi {
-			if err := tryLoadCorpus(t, loadSh, name, base+"_new"); err != nil {
-				set(&r.excluded, fmt.Sprintf("does not load on PostgreSQL %d (loads on %d-%d)", m, lo, hi))
-				t.Skipf("schema.sql does not load on PostgreSQL %d (documented: %d-%d): %v", m, lo, hi, err)
-			}
+	if m := serverMajor(t); !e.loadsOn(m) {
+		if err := tryLoadCorpus(t, loadSh, name, base+"_new"); err != nil {
+			set(&r.excluded, fmt.Sprintf("does not load on PostgreSQL %d (loads on %d-%d)", m, e.lo, e.hi))
+			t.Skipf("schema.sql does not load on PostgreSQL %d (documented: %d-%d): %v", m, e.lo, e.hi, err)
 		}
 	}
 	dbNew := loadCorpus(t, loadSh, name, base+"_new", false)
