@@ -2,8 +2,6 @@ package schema
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +16,10 @@ import (
 )
 
 // ScratchPrefix starts the name of every scratch database LoadSQL and
-// EmptyFrom create; the full name is ScratchPrefix + "<pid>_<random>", so
-// databases left behind by a killed process can be recognised.
+// EmptyFrom create; the full name is ScratchPrefix +
+// "<pid>_<host>_<boot>_<start>_<random>" (see scratchName), so databases left
+// behind by a killed process can be recognised and dropped by a later run
+// (dropStaleScratch).
 const ScratchPrefix = "pgshift_scratch_"
 
 // dropTimeout bounds the DROP DATABASE of a scratch database. Dropping a
@@ -283,7 +283,9 @@ func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, sc
 		return err
 	}
 	defer admin.Close(context.Background())
-	name, err := scratchName()
+	self := currentProc()
+	dropStaleScratch(ctx, admin, self)
+	name, err := scratchName(self)
 	if err != nil {
 		return err
 	}
@@ -321,15 +323,6 @@ func dropScratch(devURL, ident string) error {
 		return fmt.Errorf("drop scratch database %s: %w", ident, err)
 	}
 	return nil
-}
-
-// scratchName returns ScratchPrefix + "<pid>_<8 random hex digits>".
-func scratchName() (string, error) {
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("scratch database name: %w", err)
-	}
-	return fmt.Sprintf("%s%d_%s", ScratchPrefix, os.Getpid(), hex.EncodeToString(b[:])), nil
 }
 
 // withDatabase returns a keyword/value connection string for the server of

@@ -261,3 +261,30 @@ func TestHelpSources(t *testing.T) {
 		t.Errorf("generate --dir only: %+v, want an error about --to only", r)
 	}
 }
+
+// TestInterruptAfterScratchDropped: a Ctrl-C (the run's context cancelled,
+// as main's signal.NotifyContext does) that comes after both files are
+// loaded, their scratch databases dropped and the plan built stops generate
+// before it writes anything and diff before it prints, with exit 1.
+func TestInterruptAfterScratchDropped(t *testing.T) {
+	plannerReady(t)
+	for _, args := range [][]string{
+		{"generate", "--from", exampleCurrent, "--to", exampleSchema, "--dir", filepath.Join(t.TempDir(), "m")},
+		{"diff", "--from", exampleCurrent, "--to", exampleSchema, "--exit-code"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errb bytes.Buffer
+		vars := devVars()
+		code := run(ctx, args, env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, afterPlan: cancel})
+		cancel()
+		if code != exitError || out.Len() != 0 || !strings.Contains(errb.String(), "pgshift: interrupted: nothing written") {
+			t.Errorf("%s interrupted after planning: exit %d, stdout %q, stderr %q; want exit 1, no output, 'interrupted'", args[0], code, out.String(), errb.String())
+		}
+		if args[0] == "generate" {
+			if _, err := os.Stat(args[6]); !os.IsNotExist(err) {
+				ents, _ := os.ReadDir(args[6])
+				t.Errorf("generate interrupted: %s holds %d files, want nothing written (stat: %v)", args[6], len(ents), err)
+			}
+		}
+	}
+}

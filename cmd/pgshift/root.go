@@ -28,6 +28,23 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// afterPlan, when set (tests), is called once both sides are loaded,
+	// their scratch databases dropped and the plan built: the moment a
+	// Ctrl-C must still stop the run before anything is written.
+	afterPlan func()
+}
+
+// errInterrupted is returned when the run's context is cancelled (Ctrl-C,
+// SIGTERM) before output is written: nothing is written then.
+var errInterrupted = errors.New("interrupted: nothing written")
+
+// checkInterrupted returns errInterrupted (wrapping the cause) once ctx is
+// cancelled; commands call it right before writing output.
+func checkInterrupted(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", errInterrupted, context.Cause(ctx))
+	}
+	return nil
 }
 
 // exitCode is an error-free request for a non-zero exit status.
@@ -48,6 +65,11 @@ func run(ctx context.Context, args []string, e env) (code int) {
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if ierr := checkInterrupted(ctx); ierr != nil && (err == nil || errors.As(err, new(exitCode))) {
+		// A signal that came after the command's last check: the run did
+		// not complete as asked, so it never exits 0 (nor 2).
+		err = ierr
+	}
 	var ec exitCode
 	switch {
 	case err == nil:
@@ -55,7 +77,7 @@ func run(ctx context.Context, args []string, e env) (code int) {
 	case errors.As(err, &ec):
 		return int(ec)
 	default:
-		if ctx.Err() != nil && !strings.Contains(err.Error(), "context canceled") {
+		if ctx.Err() != nil && !errors.Is(err, errInterrupted) && !strings.Contains(err.Error(), "context canceled") {
 			err = fmt.Errorf("%w (interrupted)", err)
 		}
 		fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
@@ -148,6 +170,9 @@ func newDiffCmd(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkInterrupted(cmd.Context()); err != nil {
+				return err
+			}
 			if plan.Empty() && diffFormat == diffFormatSQL {
 				fmt.Fprintln(e.stderr, "-- no changes")
 				return nil
@@ -220,7 +245,7 @@ changes or on error.`,
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
-			return writeGenerated(e, plan, fmtName, dir, name, desc, tf)
+			return writeGenerated(cmd.Context(), e, plan, fmtName, dir, name, desc, tf)
 		},
 	}
 	f.register(cmd, false)
@@ -323,6 +348,9 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
+	if e.afterPlan != nil {
+		e.afterPlan()
+	}
 	return plan, nil
 }
 
