@@ -158,7 +158,10 @@ func introspectURL(ctx context.Context, u string) (*Schema, error) {
 
 // LoadSQL loads the schema file at path into a fresh scratch database on
 // the dev server devURL and returns its introspected model. The file is
-// parsed first (nothing is executed when parsing fails); pure data
+// split first (SplitStatements: a statement pgshift's parser does not know
+// is left to the dev server, so syntax of a newer major loads on a dev
+// server of that major; a syntax error either rejects is reported at its
+// position as the parser saw it); pure data
 // statements are skipped; roles it refers to that do not exist are created
 // cluster-wide as NOLOGIN stubs. The scratch database is always dropped,
 // also on error and cancellation. Errors in the file are *PosError values
@@ -178,7 +181,9 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	if err != nil {
 		return nil, fmt.Errorf("read schema file: %w", err)
 	}
-	stmts, err := SplitSQL(path, src)
+	// The dev server decides about statements pgshift's parser does not
+	// know (syntax newer than ParserMajor): SplitStatements keeps them.
+	stmts, err := SplitStatements(path, src)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +207,9 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		}
 	}
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+		if err := newerSyntaxPossible(admin, exec); err != nil {
+			return err
+		}
 		run, err := skipExistingRoles(ctx, admin, path, exec, res)
 		// The parse trees are needed until the statements have run, not
 		// during the introspection after it (for a 10 MB file each takes
@@ -248,6 +256,27 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	}
 	res.Timings.Exec = time.Since(start) - res.Timings.Introspect
 	return res, nil
+}
+
+// newerSyntaxPossible returns the parse error of the first statement in
+// stmts that pgshift's parser rejected (Statement.Unparsed) when the dev
+// server of admin is not newer than ParserMajor: its grammar has nothing the
+// parser lacks, so the statement is an error and nothing is executed.
+func newerSyntaxPossible(admin *pgx.Conn, stmts []Statement) error {
+	for _, st := range stmts {
+		if st.Unparsed == nil {
+			continue
+		}
+		var major int
+		if f := strings.FieldsFunc(admin.PgConn().ParameterStatus("server_version"), func(r rune) bool { return r < '0' || r > '9' }); len(f) > 0 {
+			major, _ = strconv.Atoi(f[0])
+		}
+		if major > 0 && major <= ParserMajor {
+			return st.Unparsed
+		}
+		return nil
+	}
+	return nil
 }
 
 // EmptyFrom returns the model of a freshly created, empty database on the
@@ -395,6 +424,9 @@ func stmtError(path string, st Statement, err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return &PosError{File: path, Line: line, Col: col, Msg: err.Error(), Err: err}
+	}
+	if st.Unparsed != nil && pe.Code == "42601" { // syntax_error: the server agrees with pgshift's parser
+		return st.Unparsed
 	}
 	if pe.Position > 0 {
 		// Position is a 1-based character index into the statement text.

@@ -426,7 +426,7 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 		if include != nil && !include(m) {
 			continue
 		}
-		st, err := SplitSQL(m.File, []byte(m.up))
+		st, err := SplitStatements(m.File, []byte(m.up))
 		if err != nil {
 			return nil, err
 		}

@@ -44,7 +44,7 @@ func LoadOfflineFile(path string) (*OfflineResult, error) {
 // plpgsql). Constructs the offline loader cannot model exactly are recorded
 // in the result's Gaps (see OfflineGaps); path names the file in messages.
 func LoadOffline(path string, src []byte) (*OfflineResult, error) {
-	stmts, err := SplitSQL(path, src)
+	stmts, err := SplitSQLOffline(path, src)
 	if err != nil {
 		return nil, err
 	}
