@@ -28,6 +28,10 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// stdin is read for confirmations, only when interactive (stdin is a
+	// terminal); nil in tests.
+	stdin       io.Reader
+	interactive bool
 }
 
 // exitCode is an error-free request for a non-zero exit status.
@@ -82,6 +86,7 @@ in the server's own normal form.`,
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newApplyCmd(e), newVerifyCmd(e))
 	return root
 }
 
@@ -133,7 +138,7 @@ func newDiffCmd(e env) *cobra.Command {
 			if err := checkDiffFormat(diffFormat); err != nil {
 				return err
 			}
-			plan, err := planSources(cmd.Context(), e, f)
+			plan, from, to, err := planSourceModels(cmd.Context(), e, f)
 			if err != nil {
 				return err
 			}
@@ -142,7 +147,7 @@ func newDiffCmd(e env) *cobra.Command {
 				return nil
 			}
 			t0 := time.Now()
-			sql, err := diffOutput(plan, diffFormat, tf)
+			sql, err := diffOutput(plan, diffFormat, tf, from, to)
 			if err != nil {
 				return err
 			}
@@ -291,29 +296,35 @@ database: the plan from a freshly created database to it.`,
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
+	plan, _, _, err := planSourceModels(ctx, e, f)
+	return plan, err
+}
+
+// planSourceModels is planSources that also returns both sides' models.
+func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan, *schema.Schema, *schema.Schema, error) {
 	from, to, done, err := loadSides(ctx, e, f)
 	defer done()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	tm, t0 := newTimer(e), time.Now()
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	opts, err := f.planOptions()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t0 = time.Now()
 	plan, err := planner.Build(from.Schema, to.Schema, opts)
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, nil, nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
-	return plan, nil
+	return plan, from.Schema, to.Schema, nil
 }
 
 // sideError names the side of a failed load, except for errors located
