@@ -108,19 +108,33 @@ func Run(ctx context.Context, dbURL string, steps []*planner.Step, opts Options)
 		if err := ctx.Err(); err != nil {
 			return i, &StepError{Index: i, Step: s, Applied: i, Err: err}
 		}
-		opts.log("[%d/%d] %s", i+1, len(steps), s.Summary)
 		start := time.Now()
 		if conn.IsClosed() {
 			if conn, err = pgx.Connect(ctx, dbURL); err != nil {
 				return i, &StepError{Index: i, Step: s, Applied: i, Err: fmt.Errorf("reconnect: %w", err)}
 			}
 		}
+		opts.log("[%d/%d] %s%s", i+1, len(steps), s.Summary, rowEstimate(ctx, conn, s))
 		if err := runStep(ctx, conn, dbURL, s, opts); err != nil {
 			return i, &StepError{Index: i, Step: s, Applied: i, Err: err}
 		}
 		opts.log("[%d/%d] done in %s", i+1, len(steps), time.Since(start).Round(time.Millisecond))
 	}
 	return len(steps), nil
+}
+
+// rowEstimate says, for a data step (one that runs outside a transaction
+// under ROW EXCLUSIVE: a batched backfill), how many rows its table has by
+// the planner's statistics (pg_class.reltuples); "" otherwise.
+func rowEstimate(ctx context.Context, conn *pgx.Conn, s *planner.Step) string {
+	if s.Transactional || s.Lock != planner.LockRowExclusive || len(s.Relations) != 1 {
+		return ""
+	}
+	var n float64
+	if err := conn.QueryRow(ctx, "SELECT reltuples FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1)", s.Relations[0]).Scan(&n); err != nil || n < 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (about %.0f rows)", n)
 }
 
 // runStep runs one step, retrying attempts that failed for a lock until the
