@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
@@ -235,7 +236,8 @@ func newInspectCmd(e env) *cobra.Command {
 		Short: "Print a database's schema as SQL",
 		Long: `inspect prints the SQL that creates the schema of the database at --url
 (default $DATABASE_URL, else the PG* environment variables) in an empty
-database: the plan from a freshly created database to it.`,
+database: the plan from a freshly created database to it. It connects to
+that database only (no dev server).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -243,35 +245,18 @@ database: the plan from a freshly created database to it.`,
 				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
 			}
 			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
-			ds := newDevSource(e, df)
-			defer ds.Close()
-			dev, err := ds.URL(ctx)
-			if err != nil {
-				return err
-			}
-			// The empty database is made and read while the source is
-			// introspected: neither depends on the other.
-			type emptyResult struct {
-				s   *schema.Schema
-				err error
-			}
+			// The baseline is the model of a fresh database of the
+			// source's server (schema.EmptyModel): no dev server needed.
 			tm, t0 := newTimer(e), time.Now()
-			emptyc := make(chan emptyResult, 1)
-			go func() {
-				s, err := schema.EmptyFrom(ctx, dev)
-				tm.since("empty", t0)
-				emptyc <- emptyResult{s, err}
-			}()
 			r, err := schema.LoadSource(ctx, src, "")
-			er := <-emptyc // always wait: the scratch database is dropped by then
 			if err != nil {
 				return err
 			}
 			tm.load("source", r, t0)
-			if er.err != nil {
-				return er.err
+			empty, err := emptyModelOf(ctx, src)
+			if err != nil {
+				return err
 			}
-			empty := er.s
 			t0 = time.Now()
 			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
@@ -290,7 +275,20 @@ database: the plan from a freshly created database to it.`,
 	}
 	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
 	df.register(cmd)
+	_ = cmd.Flags().MarkHidden("dev-url") // accepted, not needed: inspect uses no dev server
 	return cmd
+}
+
+// emptyModelOf is the model of a fresh database on the server of src (a
+// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadSource
+// reads them).
+func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
+	conn, err := pgx.Connect(ctx, schema.CleanURL(src))
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", schema.ServerAddr(src), err)
+	}
+	defer conn.Close(context.Background())
+	return schema.EmptyModelOf(ctx, conn)
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,
