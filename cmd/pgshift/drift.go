@@ -23,6 +23,7 @@ import (
 type driftFlags struct {
 	dbURL, dir, schemaFile, format, table, dirFormat string
 	dev                                              devFlags
+	scope                                            scopeFlags
 }
 
 func newDriftCmd(e env) *cobra.Command {
@@ -54,7 +55,8 @@ checked first. Exit status: 0 in sync, 2 drift, 1 error.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.dbURL, "url", "u", "", "live database (default $DATABASE_URL); runner-only x-* parameters are ignored")
 	fl.StringVar(&f.dir, "dir", "", "migrations directory")
-	fl.StringVar(&f.schemaFile, "schema", "", "desired schema.sql: also report changes no migration makes yet (alone: compare the database with it)")
+	fl.StringVar(&f.schemaFile, "to", "", "desired schema.sql (or a directory of .sql files): also report changes no migration makes yet (alone: compare the database with it)")
+	f.scope.register(cmd, "only compare the schema `NAME` (repeatable; a glob); a value ending in .sql is the desired schema file, as --to")
 	fl.StringVar(&f.format, "format", "text", "output: text, json or github (annotations, and a summary in $GITHUB_STEP_SUMMARY)")
 	fl.StringVar(&f.table, "migrations-table", "", "the runner's table ([schema.]table; default: found by shape)")
 	fl.StringVar(&f.dirFormat, "dir-format", "", "format of --dir: golang-migrate, goose, dbmate or flyway (default: detected)")
@@ -117,6 +119,13 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	default:
 		return fmt.Errorf("--format %q: want text, json or github", f.format)
 	}
+	if err := f.splitSchemaFlag(); err != nil {
+		return err
+	}
+	flt, err := f.scope.filter(f.schemaFile)
+	if err != nil {
+		return err
+	}
 	if f.dir == "" && f.schemaFile == "" {
 		return errors.New("drift needs --dir (a migrations directory) or --schema (a schema.sql)")
 	}
@@ -140,6 +149,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	if err != nil {
 		return err
 	}
+	scopeNotes := applyFilter(flt, live.Schema)
 	var expected *schema.Schema
 	var md *schema.MigrationDir
 	var state *runnerState
@@ -178,6 +188,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		}
 		rep.Notes = append(rep.Notes, r.Notes...)
 		expected = r.Schema
+		scopeNotes = append(scopeNotes, applyFilter(flt, expected)...)
 	}
 	if f.schemaFile != "" {
 		desired, err := schema.LoadSource(ctx, f.schemaFile, dev)
@@ -185,6 +196,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 			return sideError("--schema", err)
 		}
 		rep.Notes = append(rep.Notes, desired.Notes...)
+		scopeNotes = append(scopeNotes, applyFilter(flt, desired.Schema)...)
 		if md == nil {
 			expected = desired.Schema
 		} else {
@@ -195,6 +207,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 					return fmt.Errorf("replay migrations: %w", err)
 				}
 				full = r.Schema
+				applyFilter(flt, full)
 			}
 			p, err := planner.Build(full, desired.Schema, driftPlanOptions())
 			if err != nil {
@@ -209,6 +222,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return fmt.Errorf("plan: %w", err)
 	}
 	rep.Drift = changes(plan)
+	rep.Notes = append(rep.Notes, uniqueStrings(scopeNotes)...)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
 
@@ -217,6 +231,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	if err != nil {
 		return err
 	}
+	applyFilter(flt, empty)
 	expSQL, err := schemaSQL(empty, expected)
 	if err != nil {
 		return err
@@ -244,6 +259,37 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return exitCode(exitChanges)
 	}
 	return nil
+}
+
+// splitSchemaFlag moves a --schema value that names a schema file (the
+// flag's meaning before the filters came) to --to.
+func (f *driftFlags) splitSchemaFlag() error {
+	var names []string
+	for _, v := range f.scope.schemas {
+		if isFileSource(v) {
+			if f.schemaFile != "" && f.schemaFile != v {
+				return fmt.Errorf("two desired schema files: %s and %s", f.schemaFile, v)
+			}
+			f.schemaFile = v
+			continue
+		}
+		names = append(names, v)
+	}
+	f.scope.schemas = names
+	return nil
+}
+
+// uniqueStrings returns ss without repeats, in first-seen order.
+func uniqueStrings(ss []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // driftPlanOptions plan every difference, drops included, one plain

@@ -94,6 +94,7 @@ type sourceFlags struct {
 	allowDrop bool
 	batchSize int
 	pgVersion int
+	scope     scopeFlags
 }
 
 // planOptions returns the planner options the flags ask for.
@@ -114,6 +115,7 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
+	f.scope.register(cmd, "")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -225,6 +227,7 @@ changes or on error.`,
 func newInspectCmd(e env) *cobra.Command {
 	var dbURL string
 	var df devFlags
+	var sf scopeFlags
 	cmd := &cobra.Command{
 		Use:   "inspect [--url URL]",
 		Short: "Print a database's schema as SQL",
@@ -238,6 +241,10 @@ database: the plan from a freshly created database to it.`,
 				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
 			}
 			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
+			flt, err := sf.filter("")
+			if err != nil {
+				return err
+			}
 			ds := newDevSource(e, df)
 			defer ds.Close()
 			dev, err := ds.URL(ctx)
@@ -267,13 +274,14 @@ database: the plan from a freshly created database to it.`,
 				return er.err
 			}
 			empty := er.s
+			scopeNotes := applyFilter(flt, empty, r.Schema)
 			t0 = time.Now()
 			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
 			tm.since("plan", t0)
-			report(e, r.Notes, r.Schema.Unmanaged, plan.Notes)
+			report(e, append(r.Notes, scopeNotes...), r.Schema.Unmanaged, plan.Notes)
 			t0 = time.Now()
 			sql := emit.SQL(plan)
 			tm.since("emit", t0)
@@ -285,17 +293,23 @@ database: the plan from a freshly created database to it.`,
 	}
 	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
 	df.register(cmd)
+	sf.register(cmd, "")
 	return cmd
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
+	flt, err := f.scope.filter(f.to)
+	if err != nil {
+		return nil, err
+	}
 	from, to, done, err := loadSides(ctx, e, f)
 	defer done()
 	if err != nil {
 		return nil, err
 	}
+	scopeNotes := applyFilter(flt, from.Schema, to.Schema)
 	tm, t0 := newTimer(e), time.Now()
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
@@ -312,7 +326,7 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	}
 	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
-	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
+	report(e, append(append(from.Notes, to.Notes...), scopeNotes...), unmanaged, plan.Notes)
 	return plan, nil
 }
 
