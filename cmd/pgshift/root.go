@@ -76,6 +76,9 @@ in the server's own normal form.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	var cf configFlags
+	cf.register(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e, cf) }
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.CompletionOptions.DisableDefaultCmd = true

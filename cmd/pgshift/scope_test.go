@@ -151,3 +151,51 @@ func TestScopeBadPattern(t *testing.T) {
 }
 
 func removeFile(p string) error { return os.Remove(p) }
+
+func TestConfigFile(t *testing.T) {
+	dbURL, dir, _ := scopeSetup(t)
+	cfg := writeFile(t, dir, "pgshift.toml", `# CI and developers run the same command
+url = "${APP_DB}"
+schema = "schema.sql"
+exclude_schemas = ["river"]
+exclude = ["public.events_2*"]
+
+[env.strict]
+exclude = []
+exclude_schemas = ["river", "nothing_*"]
+`)
+	vars := devVars()
+	vars["APP_DB"] = dbURL
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"drift"}, 0},
+		{[]string{"diff", "--exit-code"}, 0},
+		{[]string{"diff", "--exit-code", "--allow-drop"}, 0},
+		// [env.strict] keeps the partitions in scope.
+		{[]string{"drift", "--env", "strict"}, 2},
+		// A flag replaces the file's value.
+		{[]string{"drift", "--exclude", "public.none"}, 2},
+		{[]string{"drift", "--exclude-schema", "nothing"}, 2},
+	} {
+		r := pgshift(t, vars, append(tc.args, "--config", cfg)...)
+		if r.code != tc.want {
+			t.Errorf("%v: exit %d, want %d\n%s\n%s", tc.args, r.code, tc.want, r.stdout, r.stderr)
+		}
+	}
+	bad := writeFile(t, dir, "bad.toml", "url = \"x\"\nexlude = [\"a\"]\n")
+	r := pgshift(t, vars, "drift", "--config", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, bad+`:2:10: unknown key "exlude"`) {
+		t.Errorf("bad config: %+v", r)
+	}
+	r = pgshift(t, vars, "drift", "--config", cfg, "--env", "prod")
+	if r.code != 1 || !strings.Contains(r.stderr, "has no [env.prod] table (environments: strict)") {
+		t.Errorf("unknown env: %+v", r)
+	}
+	bad = writeFile(t, dir, "bad2.toml", "batch_size = 1\nmode = \"fast\"\n")
+	r = pgshift(t, vars, "diff", "--config", bad, "--from", exampleSchema, "--to", exampleSchema)
+	if r.code != 1 || !strings.Contains(r.stderr, `--mode must be "safe" or "direct", not "fast"`) {
+		t.Errorf("bad mode: %+v", r)
+	}
+}
