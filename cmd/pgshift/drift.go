@@ -158,9 +158,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		if err != nil {
 			return err
 		}
-		for _, u := range unlisted {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(f.dir, u), emit.SumFile))
-		}
+		rep.Notes = append(rep.Notes, sumNotes(f.dir, unlisted)...)
 		if st, err := os.Stat(f.dir); err != nil || !st.IsDir() {
 			return fmt.Errorf("--dir %s: not a directory", f.dir)
 		}

@@ -85,6 +85,7 @@ in the server's own normal form.`,
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newHashCmd(e))
 	return root
 }
 
