@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,12 +27,14 @@ type GapUse struct {
 }
 
 // LoadOfflineFile is LoadOffline for a file on disk.
+// It follows \i / \ir includes and reads a directory of .sql files as
+// ReadSchemaFile does.
 func LoadOfflineFile(path string) (*OfflineResult, error) {
-	src, err := os.ReadFile(path)
+	stmts, _, err := ReadSchemaFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read schema file: %w", err)
+		return nil, err
 	}
-	return LoadOffline(path, src)
+	return loadOffline(path, stmts)
 }
 
 // LoadOffline builds the model of a schema file from its parse tree alone,
@@ -48,11 +49,18 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadOffline(path, stmts)
+}
+
+// loadOffline is LoadOffline for statements already split (each in
+// Statement.File, else in path).
+func loadOffline(path string, stmts []Statement) (*OfflineResult, error) {
 	b := newOffline(path)
 	for _, st := range stmts {
-		b.pos = fmt.Sprintf("%s:%d:%d", path, st.Line, st.Col)
+		file := st.file(path)
+		b.pos = fmt.Sprintf("%s:%d:%d", file, st.Line, st.Col)
 		if err := b.stmt(st); err != nil {
-			return nil, &PosError{File: path, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
+			return nil, &PosError{File: file, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
 		}
 	}
 	sortModel(b.s)

@@ -46,4 +46,3 @@ func sumNotes(dir string, unlisted []string) []string {
 	}
 	return out
 }
-

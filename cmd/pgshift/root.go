@@ -111,8 +111,8 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file or git:REV:PATH (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file, directory of .sql files, dir://MIGRATIONS or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file (\\i and \\ir followed), directory of .sql files (name order) or git:REV:PATH (required)")
 	f.dev.register(cmd)
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
