@@ -359,6 +359,9 @@ type runnerState struct {
 	// upTo: golang-migrate keeps only the current version; every file up
 	// to it counts as applied.
 	upTo bool
+	// baseline is the version of a Flyway BASELINE row: every versioned
+	// migration up to it counts as applied (Flyway docs, "Baseline").
+	baseline string
 }
 
 func (s *runnerState) isApplied(m *schema.Migration) bool {
@@ -370,6 +373,9 @@ func (s *runnerState) isApplied(m *schema.Migration) bool {
 	}
 	if s.upTo {
 		return s.current != "" && schema.CompareVersions(m.Version, s.current) <= 0
+	}
+	if s.baseline != "" && schema.CompareVersions(m.Version, s.baseline) <= 0 {
+		return true
 	}
 	return s.appliedSet[normVersion(m.Version)]
 }
@@ -591,6 +597,10 @@ ORDER BY table_schema, table_name, ordinal_position`, names, wantSchema)
 				st.dirty = true
 			case strings.HasPrefix(typ, "UNDO"):
 				delete(st.appliedSet, normVersion(v))
+			case typ == "BASELINE":
+				st.baseline = v
+				add(v)
+				st.current = v
 			default:
 				add(v)
 				st.current = v

@@ -86,6 +86,7 @@ in the server's own normal form.`,
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
 	root.AddCommand(newHashCmd(e))
+	root.AddCommand(newBaselineCmd(e))
 	return root
 }
 
