@@ -202,8 +202,9 @@ func (r *includeReader) read(path string, stack []string) error {
 	return nil
 }
 
-// file returns the file the statement comes from: Statement.File, else path.
-func (s Statement) file(path string) string {
+// FileOr returns the file the statement comes from: Statement.File, else
+// path (the file that was split).
+func (s Statement) FileOr(path string) string {
 	if s.File != "" {
 		return s.File
 	}

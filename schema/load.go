@@ -203,7 +203,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		case st.Kind == "CreatedbStmt" || st.Kind == "DropdbStmt" || st.Kind == "AlterDatabaseStmt" ||
 			st.Kind == "AlterDatabaseSetStmt" || st.Kind == "AlterDatabaseRefreshCollStmt":
 			// Database-level statements would act on other databases of the dev server.
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", st.file(path), st.Line, st.Col, st.Kind))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", st.FileOr(path), st.Line, st.Col, st.Kind))
 		default:
 			exec = append(exec, st)
 		}
@@ -395,7 +395,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 	for _, st := range stmts {
 		if _, err := conn.Exec(ctx, st.Text, pgx.QueryExecModeSimpleProtocol); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return fmt.Errorf("%s:%d:%d: %w", st.file(path), st.Line, st.Col, cerr)
+				return fmt.Errorf("%s:%d:%d: %w", st.FileOr(path), st.Line, st.Col, cerr)
 			}
 			return stmtError(path, st, err)
 		}
@@ -405,7 +405,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 
 // stmtError locates a server error in the file.
 func stmtError(path string, st Statement, err error) error {
-	path = st.file(path)
+	path = st.FileOr(path)
 	line, col := st.Line, st.Col
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -439,10 +439,10 @@ func skipExistingRoles(ctx context.Context, admin *pgx.Conn, path string, stmts 
 				return nil, fmt.Errorf("look up role %s on the dev server: %w", QuoteIdent(cr.Role), err)
 			}
 			if exists {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", st.file(path), st.Line, st.Col, QuoteIdent(cr.Role)))
+				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 				continue
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", st.file(path), st.Line, st.Col, QuoteIdent(cr.Role)))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 		}
 		out = append(out, st)
 	}
