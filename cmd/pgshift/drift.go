@@ -29,7 +29,7 @@ type driftFlags struct {
 func newDriftCmd(e env) *cobra.Command {
 	var f driftFlags
 	cmd := &cobra.Command{
-		Use:   "drift --url URL --dir DIR [--schema schema.sql]",
+		Use:   "drift --url URL --dir DIR [--to schema.sql]",
 		Short: "Check that a live database matches its migrations (CI)",
 		Long: `drift compares the live database at --url with the schema its migrations say it
 has. It reads the runner's table (golang-migrate, goose, dbmate or Flyway; found
@@ -40,13 +40,13 @@ applied version on the dev server, and reports:
   - pending migrations (files newer than the applied version; not drift),
   - a dirty / failed migration, INVALID indexes (e.g. a failed CREATE INDEX
     CONCURRENTLY), applied versions with no file,
-  - with --schema, changes in schema.sql that no migration makes yet,
+  - with --to, changes in schema.sql that no migration makes yet,
   - a unified diff of the two schemas as SQL.
 
 The database is only read (read-only transaction). pgshift.sum in --dir is
 checked first. Exit status: 0 in sync, 2 drift, 1 error.`,
 		Example: `  pgshift drift --url "$DATABASE_URL" --dir db/migrations --format github
-  pgshift drift --url postgres://ci@db/app --dir migrations --schema schema.sql --format json`,
+  pgshift drift --url postgres://ci@db/app --dir migrations --to schema.sql --format json --exclude-schema river`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDrift(cmd.Context(), e, f)
@@ -127,7 +127,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return err
 	}
 	if f.dir == "" && f.schemaFile == "" {
-		return errors.New("drift needs --dir (a migrations directory) or --schema (a schema.sql)")
+		return errors.New("drift needs --dir (a migrations directory) or --to (a schema.sql)")
 	}
 	if f.dbURL != "" && !schema.IsURL(f.dbURL) {
 		return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", f.dbURL)
