@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -231,7 +232,7 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		return err
 	}
 	var paths []string
-	hadSum := fileExists(f.dir + string(os.PathSeparator) + emit.SumFile)
+	hadSum := fileExists(filepath.Join(f.dir, emit.SumFile))
 	if len(files) > 0 {
 		if paths, err = emit.WriteWithSum(f.dir, files); err != nil {
 			return err

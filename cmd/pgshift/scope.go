@@ -97,6 +97,9 @@ func (s *scopeFlags) filter(desired string) (*schema.Filter, error) {
 		if strings.TrimSpace(n) == "" {
 			return nil, errors.New("--schema: empty schema name")
 		}
+		if strings.HasSuffix(strings.ToLower(n), ".sql") {
+			return nil, fmt.Errorf("--schema %s: --schema takes a schema name; the desired schema file is --to", n)
+		}
 		p, err := schema.ParsePattern(schema.KindSchema+":"+n, "--schema")
 		if err != nil {
 			return nil, err
