@@ -78,8 +78,10 @@ in the server's own normal form.`,
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = readBuildVersion().short()
+	root.SetVersionTemplate("pgshift {{.Version}}\n")
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
 	return root
