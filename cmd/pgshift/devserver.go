@@ -14,6 +14,7 @@ import (
 
 	"github.com/pgshift/pgshift/internal/devdb"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/offline"
 )
 
 // pgSearchRoots overrides devdb.DefaultSearchRoots (tests).
@@ -172,28 +173,28 @@ func loadSide(ctx context.Context, src string, dev *devSource) (*schema.LoadResu
 }
 
 // loadOffline models one side with no server.
-func loadOffline(ctx context.Context, src string) (*schema.OfflineResult, error) {
+func loadOffline(ctx context.Context, src string) (*offline.OfflineResult, error) {
 	switch {
 	case isGitSource(src):
 		data, err := readGit(ctx, src)
 		if err != nil {
 			return nil, err
 		}
-		return schema.LoadOffline(src, data)
+		return offline.LoadOffline(src, data)
 	case schema.IsURL(src) || src == "":
 		return nil, fmt.Errorf("source %q: --offline compares schema files only (a database URL needs no dev server: drop --offline)", src)
 	case strings.HasSuffix(strings.ToLower(src), ".sql"):
-		return schema.LoadOfflineFile(src)
+		return offline.LoadOfflineFile(src)
 	default:
 		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file or git:REV:PATH", src)
 	}
 }
 
 // offlineWarnings formats the known gaps a side uses.
-func offlineWarnings(r *schema.OfflineResult) []string {
+func offlineWarnings(r *offline.OfflineResult) []string {
 	var out []string
 	for _, g := range r.Gaps {
-		gap := schema.GapByName(g.Gap)
+		gap := offline.GapByName(g.Gap)
 		if gap == nil {
 			continue
 		}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/planner/lint"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -39,7 +39,7 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
   pgshift lint --format json migration.sql`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, files []string) error {
-			threshold, err := planner.ParseSeverity(failOn)
+			threshold, err := lint.ParseSeverity(failOn)
 			if err != nil {
 				return fmt.Errorf("--fail-on: %w", err)
 			}
@@ -50,8 +50,8 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 			if err != nil {
 				return err
 			}
-			state := planner.NewLintState()
-			findings := []planner.Finding{}
+			state := lint.NewLintState()
+			findings := []lint.Finding{}
 			failed := false
 			for _, f := range files {
 				src, err := os.ReadFile(f)
@@ -66,7 +66,7 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 					failed = true
 					continue
 				}
-				findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: f, PGVersion: v, State: state})...)
+				findings = append(findings, lint.Lint(stmts, lint.LintOptions{File: f, PGVersion: v, State: state})...)
 			}
 			if err := printFindings(e, format, findings); err != nil {
 				return err
@@ -82,9 +82,9 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&failOn, "fail-on", string(planner.SeverityWarning), "exit 3 when a finding has this severity or higher: info, warning or error")
+	cmd.Flags().StringVar(&failOn, "fail-on", string(lint.SeverityWarning), "exit 3 when a finding has this severity or higher: info, warning or error")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(planner.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
+	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(lint.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
 	return cmd
 }
 
@@ -101,7 +101,7 @@ func parsePGVersion(s string) (int, error) {
 
 // printFindings writes the findings to stdout (and, in text format, a
 // count to stderr).
-func printFindings(e env, format string, findings []planner.Finding) error {
+func printFindings(e env, format string, findings []lint.Finding) error {
 	if format == "json" {
 		b, err := json.MarshalIndent(findings, "", "  ")
 		if err != nil {
@@ -112,7 +112,7 @@ func printFindings(e env, format string, findings []planner.Finding) error {
 		}
 		return nil
 	}
-	count := map[planner.Severity]int{}
+	count := map[lint.Severity]int{}
 	for _, f := range findings {
 		count[f.Severity]++
 		if _, err := fmt.Fprintln(e.stdout, f.String()); err != nil {
@@ -123,7 +123,7 @@ func printFindings(e env, format string, findings []planner.Finding) error {
 		fmt.Fprintln(e.stderr, "-- lint: no findings")
 	} else {
 		fmt.Fprintf(e.stderr, "-- lint: %d findings (%d error, %d warning, %d info)\n", len(findings),
-			count[planner.SeverityError], count[planner.SeverityWarning], count[planner.SeverityInfo])
+			count[lint.SeverityError], count[lint.SeverityWarning], count[lint.SeverityInfo])
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 		t.Errorf("PG10 constant default: %+v, want exit 3 with add-column-default", r)
 	}
 	// The NOT NULL recipe: a CHECK validated by an earlier file proves SET NOT NULL.
-	seq := filepath.Join("..", "..", "planner", "testdata", "lint", "safe", "not_null")
+	seq := filepath.Join("..", "..", "planner", "lint", "testdata", "safe", "not_null")
 	files, _ := filepath.Glob(filepath.Join(seq, "*.sql"))
 	if len(files) != 3 {
 		t.Fatalf("want 3 files in %s, got %v", seq, files)
