@@ -60,6 +60,25 @@ func TestReportSchemas(t *testing.T) {
 		check(t, "diff", out)
 	})
 
+	t.Run("lint", func(t *testing.T) {
+		dir := t.TempDir()
+		f := filepath.Join(dir, "1_m.up.sql")
+		if err := os.WriteFile(f, []byte("ALTER TABLE t ALTER COLUMN id TYPE bigint;\nCREATE INDEX i ON t (a);\nDROP TABLE x;\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out := runPgshift(t, "lint", "--format", "json", dir)
+		if code != 3 || !strings.Contains(string(out), "require-concurrent-index") {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		check(t, "lint", out)
+		if code, out := runPgshift(t, "lint", "--format", "json", "--fail-on", "error", dir, "--exclude-rule",
+			"changing-column-type,require-concurrent-index,ban-drop-table,require-lock-timeout"); code != 0 {
+			t.Fatalf("no findings: exit %d\n%s", code, out)
+		} else {
+			check(t, "lint", out)
+		}
+	})
+
 	t.Run("drift", func(t *testing.T) {
 		empty, err := schema.EmptyFrom(context.Background(), dev)
 		if err != nil {

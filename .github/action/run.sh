@@ -62,22 +62,23 @@ lint)
     # shellcheck disable=SC2206
     files=(${INPUT_FILES})
   elif [ -n "${INPUT_DIR:-}" ]; then
-    while IFS= read -r f; do files+=("$f"); done < <(find "$INPUT_DIR" -name '*.sql' -type f | LC_ALL=C sort)
+    files=("$INPUT_DIR") # pgshift reads a migrations directory as its runner does
   fi
   [ ${#files[@]} -gt 0 ] || fail "lint needs the files or dir input"
-  "$bin" lint --format json --fail-on "${INPUT_FAIL_ON:-warning}" "${extra[@]}" "${files[@]}" >"$work/lint.json"
+  # Annotations from pgshift itself (file= and line=), then the same
+  # findings as JSON for the step summary.
+  "$bin" lint --format github --fail-on "${INPUT_FAIL_ON:-warning}" "${extra[@]}" "${files[@]}"
   code=$?
+  "$bin" lint --format json "${extra[@]}" "${files[@]}" >"$work/lint.json" 2>/dev/null
   if [ -s "$work/lint.json" ]; then
-    # One annotation per finding, on its file and line.
-    jq -r '.[] | "::\(if .severity == "error" then "error" elif .severity == "info" then "notice" else "warning" end) file=\(.file),line=\(.line),col=\(.col),title=pgshift \(.rule)::\(.message | gsub("%"; "%25") | gsub("\r"; "%0D") | gsub("\n"; "%0A"))"' "$work/lint.json"
     {
-      n=$(jq length "$work/lint.json")
-      echo "### pgshift lint: $n finding(s) in ${#files[@]} file(s)"
+      n=$(jq '.findings | length' "$work/lint.json")
+      echo "### pgshift lint: $n finding(s) in ${files[*]}"
       if [ "$n" -gt 0 ]; then
         echo
         echo "| file | line | severity | rule | message |"
         echo "|---|---|---|---|---|"
-        jq -r '.[] | "| `\(.file)` | \(.line) | \(.severity) | `\(.rule)` | \(.message | gsub("\\|"; "\\\\|")) |"' "$work/lint.json"
+        jq -r '.findings[] | "| `\(.file)` | \(.line) | \(.severity) | `\(.rule)` | \(.message | gsub("\\|"; "\\\\|")) |"' "$work/lint.json"
       fi
     } >"$body"
     summary <"$body"
