@@ -81,8 +81,10 @@ in the server's own normal form.`,
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e, cf) }
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = readBuildVersion().short()
+	root.SetVersionTemplate("pgshift {{.Version}}\n")
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
 	root.AddCommand(newHashCmd(e))
