@@ -14,8 +14,8 @@ import (
 	"github.com/pgshift/pgshift/schema"
 )
 
-// runPgshift runs the built binary and returns its exit code and stdout.
-func runPgshift(t *testing.T, args ...string) (int, []byte) {
+// pgshiftOut runs the built binary and returns its exit code and stdout.
+func pgshiftOut(t *testing.T, args ...string) (int, []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -45,14 +45,14 @@ func TestReportSchemas(t *testing.T) {
 
 	t.Run("diff", func(t *testing.T) {
 		for _, mode := range []string{"safe", "direct"} {
-			code, out := runPgshift(t, "diff", "--dev-url", dev, "--mode", mode, "--format", "json", "--exit-code",
+			code, out := pgshiftOut(t, "diff", "--dev-url", dev, "--mode", mode, "--format", "json", "--exit-code",
 				"--from", filepath.Join(root, "testdata/example/current.sql"), "--to", filepath.Join(root, "testdata/example/schema.sql"))
 			if code != 2 {
 				t.Fatalf("%s: exit %d\n%s", mode, code, out)
 			}
 			check(t, "diff", out)
 		}
-		code, out := runPgshift(t, "diff", "--dev-url", dev, "--format", "json",
+		code, out := pgshiftOut(t, "diff", "--dev-url", dev, "--format", "json",
 			"--from", filepath.Join(root, "testdata/example/schema.sql"), "--to", filepath.Join(root, "testdata/example/schema.sql"))
 		if code != 0 {
 			t.Fatalf("no changes: exit %d\n%s", code, out)
@@ -66,12 +66,12 @@ func TestReportSchemas(t *testing.T) {
 		if err := os.WriteFile(f, []byte("ALTER TABLE t ALTER COLUMN id TYPE bigint;\nCREATE INDEX i ON t (a);\nDROP TABLE x;\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, out := runPgshift(t, "lint", "--format", "json", dir)
+		code, out := pgshiftOut(t, "lint", "--format", "json", dir)
 		if code != 3 || !strings.Contains(string(out), "require-concurrent-index") {
 			t.Fatalf("exit %d\n%s", code, out)
 		}
 		check(t, "lint", out)
-		if code, out := runPgshift(t, "lint", "--format", "json", "--fail-on", "error", dir, "--exclude-rule",
+		if code, out := pgshiftOut(t, "lint", "--format", "json", "--fail-on", "error", dir, "--exclude-rule",
 			"changing-column-type,require-concurrent-index,ban-drop-table,require-lock-timeout"); code != 0 {
 			t.Fatalf("no findings: exit %d\n%s", code, out)
 		} else {
@@ -94,14 +94,14 @@ func TestReportSchemas(t *testing.T) {
 			t.Fatal(err)
 		}
 		args := []string{"drift", "--url", db, "--dir", dir, "--dev-url", dev, "--format", "json"}
-		if code, out := runPgshift(t, args...); code != 0 {
+		if code, out := pgshiftOut(t, args...); code != 0 {
 			t.Fatalf("in sync: exit %d\n%s", code, out)
 		} else {
 			check(t, "drift", out)
 		}
 		generate(t, v1, loadModel(t, driftV2), emit.FormatGolangMigrate, dir, "add_plan", now.Add(time.Hour), nil)
 		pgtest.Exec(t, pgtest.Connect(t, db), "ALTER TABLE public.accounts ADD COLUMN sneaky int")
-		code, out := runPgshift(t, args...)
+		code, out := pgshiftOut(t, args...)
 		if code != 2 || !strings.Contains(string(out), "sneaky") {
 			t.Fatalf("drift: exit %d\n%s", code, out)
 		}
