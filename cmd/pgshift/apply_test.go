@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,9 +125,28 @@ func TestApplyRefusesHazardsWithoutOptIn(t *testing.T) {
 	}
 }
 
-// TestApplyWaitsOutALock: another session holds the table for 3 s; every
-// attempt waits at most 500 ms (so other queries queue at most that long
-// behind it), and the retries succeed once the lock is released.
+// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestApplyWaitsOutALock: another session holds the table until apply has
+// retried twice; every attempt waits at most 500 ms (so other queries
+// queue at most that long behind it), and the retries succeed once the
+// lock is released.
 func TestApplyWaitsOutALock(t *testing.T) {
 	db, _ := applyDB(t, 10)
 	to := writeFile(t, t.TempDir(), "schema.sql", strings.Replace(applyV1, "email text NOT NULL", "email text NOT NULL,\n    plan text", 1))
@@ -138,37 +159,36 @@ func TestApplyWaitsOutALock(t *testing.T) {
 	if _, err := tx.Exec(ctx, "SELECT * FROM public.accounts"); err != nil { // ACCESS SHARE until commit
 		t.Fatal(err)
 	}
-	released := make(chan struct{})
+	var stderr syncBuffer
+	done := make(chan int, 1)
 	go func() {
-		time.Sleep(3 * time.Second)
-		_ = tx.Commit(ctx)
-		close(released)
+		done <- run(ctx, []string{"apply", "--url", db, "--to", to, "--auto-approve", "--no-verify", "--lock-timeout", "500ms"},
+			env{stdout: io.Discard, stderr: &stderr, getenv: func(k string) string { return devVars()[k] }})
 	}()
-	// A reader queued behind the waiting ALTER waits at most one attempt.
+	// A reader polls the table while apply waits: it queues behind the
+	// waiting ALTER for at most one attempt.
 	reader := pgtest.Connect(t, db)
-	longest := make(chan time.Duration, 1)
-	go func() {
-		var worst time.Duration
-		for {
-			select {
-			case <-released:
-				longest <- worst
-				return
-			default:
-			}
-			t0 := time.Now()
-			_, _ = reader.Exec(ctx, "SELECT count(*) FROM public.accounts")
-			worst = max(worst, time.Since(t0))
-			time.Sleep(20 * time.Millisecond)
+	var worst time.Duration
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), "lock not available (attempt 2") {
+		if time.Now().After(deadline) {
+			t.Fatalf("apply did not retry within a minute:\n%s", stderr.String())
 		}
-	}()
-	r := pgshift(t, devVars(), "apply", "--url", db, "--to", to, "--auto-approve", "--no-verify", "--lock-timeout", "500ms")
-	if r.code != exitOK || !strings.Contains(r.stderr, "lock not available (attempt 1") {
-		t.Fatalf("apply behind a lock: %+v", r)
+		t0 := time.Now()
+		if _, err := reader.Exec(ctx, "SELECT count(*) FROM public.accounts"); err != nil {
+			t.Fatal(err)
+		}
+		worst = max(worst, time.Since(t0))
+		time.Sleep(20 * time.Millisecond)
 	}
-	<-released
-	if w := <-longest; w > 1500*time.Millisecond {
-		t.Errorf("a reader waited %s behind the migration (lock_timeout 500ms per attempt)", w)
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-done; code != exitOK {
+		t.Fatalf("apply behind a lock: exit %d\n%s", code, stderr.String())
+	}
+	if worst > 1500*time.Millisecond {
+		t.Errorf("a reader waited %s behind the migration (lock_timeout 500ms per attempt)", worst)
 	}
 	if fingerprintOf(t, db) != loadedFingerprint(t, to) {
 		t.Fatal("not applied")
@@ -178,7 +198,7 @@ func TestApplyWaitsOutALock(t *testing.T) {
 	_, _ = tx2.Exec(ctx, "SELECT * FROM public.accounts")
 	defer func() { _ = tx2.Rollback(ctx) }()
 	to2 := writeFile(t, t.TempDir(), "schema.sql", strings.Replace(applyV1, "email text NOT NULL", "email text NOT NULL,\n    plan text,\n    other int", 1))
-	r = pgshift(t, devVars(), "apply", "--url", db, "--to", to2, "--auto-approve", "--no-verify", "--lock-timeout", "100ms", "--lock-budget", "1s")
+	r := pgshift(t, devVars(), "apply", "--url", db, "--to", to2, "--auto-approve", "--no-verify", "--lock-timeout", "100ms", "--lock-budget", "1s")
 	if r.code != exitError || !strings.Contains(r.stderr, "within the lock budget") || !strings.Contains(r.stderr, "applied 0 of") {
 		t.Fatalf("budget exceeded: %+v", r)
 	}
