@@ -34,6 +34,9 @@ type Statement struct {
 	// newer server (e.g. `GENERATED ALWAYS AS (...) VIRTUAL` on 18), which is
 	// left to decide: a syntax error from the server is reported as this error.
 	Unparsed *PosError
+	// File is the file the statement comes from when it was read with
+	// ReadSchemaFile (an included file), else "" (the file being split).
+	File string
 }
 
 // ParserMajor is the PostgreSQL major whose grammar pgshift's parser
@@ -73,7 +76,8 @@ var copyFromStdin = regexp.MustCompile(`(?i)^\s*COPY\s[^;]*\bFROM\s+STDIN\b`)
 // error: schema files must not carry data. Errors are *PosError values
 // printed as "file:line:col: message".
 func SplitSQL(path string, src []byte) ([]Statement, error) {
-	return splitSQL(path, src, false)
+	stmts, _, err := splitSQL(path, src, false)
+	return stmts, err
 }
 
 // SplitStatements is SplitSQL for files a server will run (schema files
@@ -85,7 +89,8 @@ func SplitSQL(path string, src []byte) ([]Statement, error) {
 // nil and Unparsed set; the statements around it are parsed as usual. The
 // errors are SplitSQL's otherwise.
 func SplitStatements(path string, src []byte) ([]Statement, error) {
-	return splitSQL(path, src, true)
+	stmts, _, err := splitSQL(path, src, true)
+	return stmts, err
 }
 
 // SplitSQLOffline is SplitSQL for the offline loader: a statement the
@@ -97,6 +102,17 @@ func SplitSQLOffline(path string, src []byte) ([]Statement, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := UnparsedError(stmts); err != nil {
+		return nil, err
+	}
+	return stmts, nil
+}
+
+// UnparsedError returns, for the first statement of stmts the parser
+// rejected (Statement.Unparsed), the error the offline loader reports: at
+// its position, naming the statement, saying that syntax of a major newer
+// than ParserMajor needs a dev database. nil when every statement parsed.
+func UnparsedError(stmts []Statement) error {
 	for _, st := range stmts {
 		if u := st.Unparsed; u != nil {
 			head, _, _ := strings.Cut(st.Text, "\n")
@@ -106,20 +122,22 @@ func SplitSQLOffline(path string, src []byte) ([]Statement, error) {
 			msg := fmt.Sprintf("%s in statement %q (at %d:%d): pgshift's parser knows the PostgreSQL %d grammar; "+
 				"if this is syntax of a newer major, offline mode cannot model it: use a dev database of that major "+
 				"(--dev-url, or its server binaries: --pg-bin) instead of --offline", u.Msg, head, st.Line, st.Col, ParserMajor)
-			return nil, &PosError{File: u.File, Line: u.Line, Col: u.Col, Msg: msg, Err: u.Err, offset: u.offset}
+			return &PosError{File: u.File, Line: u.Line, Col: u.Col, Msg: msg, Err: u.Err, offset: u.offset}
 		}
 	}
-	return stmts, nil
+	return nil
 }
 
-func splitSQL(path string, src []byte, lenient bool) ([]Statement, error) {
+// splitSQL is SplitSQL (lenient: SplitStatements) that also returns the
+// psql meta-command lines.
+func splitSQL(path string, src []byte, lenient bool) ([]Statement, []metaCommand, error) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := lineCol(src, i)
-		return nil, &PosError{File: path, Line: l, Col: c, Msg: "file contains a NUL byte; is it a SQL text file?"}
+		return nil, nil, &PosError{File: path, Line: l, Col: c, Msg: "file contains a NUL byte; is it a SQL text file?"}
 	}
-	clean, err := blankMetaCommands(path, src)
+	clean, metas, err := blankMetaCommands(path, src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	text := string(clean)
 	pos := posTracker{src: clean, line: 1}
@@ -133,17 +151,17 @@ func splitSQL(path string, src []byte, lenient bool) ([]Statement, error) {
 		perr := parseError(path, clean, off, err)
 		var pe *PosError
 		if !lenient || !errors.As(perr, &pe) {
-			return nil, perr
+			return nil, nil, perr
 		}
 		errOff := pe.offset
 		start, end, ok := unparsedExtent(text, off, errOff)
 		if !ok {
-			return nil, perr
+			return nil, nil, perr
 		}
 		if start > off {
 			head, herr := pg_query.Parse(text[off:start])
 			if herr != nil {
-				return nil, parseError(path, clean, off, herr)
+				return nil, nil, parseError(path, clean, off, herr)
 			}
 			stmts = appendParsed(stmts, &pos, text, off, start, head)
 		}
@@ -159,7 +177,7 @@ func splitSQL(path string, src []byte, lenient bool) ([]Statement, error) {
 		}
 		off = end + 1 // past the ';'
 	}
-	return stmts, nil
+	return stmts, metas, nil
 }
 
 // parseError locates a pg_query parse error of text[off:] in the file.
@@ -295,8 +313,10 @@ func isSetval(name []*pg_query.Node) bool {
 // blankMetaCommands returns a copy of src in which every psql meta-command
 // line is replaced by spaces (newlines kept). It tracks quotes, dollar
 // quotes and comments so that a backslash at the start of a line inside a
-// function body or string is left alone. A COPY ... FROM stdin line is an error.
-func blankMetaCommands(path string, src []byte) ([]byte, error) {
+// function body or string is left alone. A COPY ... FROM stdin line is an
+// error. It also returns the meta-command lines it blanked.
+func blankMetaCommands(path string, src []byte) ([]byte, []metaCommand, error) {
+	var metas []metaCommand
 	out := make([]byte, len(src))
 	copy(out, src)
 	const (
@@ -320,6 +340,13 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 				j++
 			}
 			if j < len(out) && out[j] == '\\' {
+				eol := bytes.IndexByte(out[j:], '\n')
+				if eol < 0 {
+					eol = len(out) - j
+				}
+				l, col := lineCol(src, j)
+				name, arg := parseMeta(strings.TrimRight(string(out[j:j+eol]), "\r"))
+				metas = append(metas, metaCommand{Offset: j, Line: l, Col: col, Name: name, Arg: arg})
 				for i < len(out) && out[i] != '\n' {
 					if out[i] != '\r' {
 						out[i] = ' '
@@ -334,7 +361,7 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 			}
 			if copyFromStdin.Match(out[i : i+eol]) {
 				l, col := lineCol(src, i)
-				return nil, &PosError{File: path, Line: l, Col: col,
+				return nil, nil, &PosError{File: path, Line: l, Col: col,
 					Msg: "COPY ... FROM stdin data block: a schema file must not carry data (dump it with --schema-only)"}
 			}
 		}
@@ -398,7 +425,7 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, metas, nil
 }
 
 // dollarTag returns the dollar-quote opening tag at the start of b ("$$",
