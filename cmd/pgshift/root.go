@@ -39,15 +39,16 @@ type env struct {
 	afterPlan func()
 }
 
-// errInterrupted is returned when the run's context is cancelled (Ctrl-C,
-// SIGTERM) before output is written: nothing is written then.
-var errInterrupted = errors.New("interrupted: nothing written")
+// errInterrupted is the error of a run whose context was cancelled (Ctrl-C,
+// SIGTERM) while its command would otherwise have succeeded.
+var errInterrupted = errors.New("interrupted")
 
 // checkInterrupted returns errInterrupted (wrapping the cause) once ctx is
-// cancelled; commands call it right before writing output.
+// cancelled; diff and generate call it right before writing output, so
+// that nothing is written then.
 func checkInterrupted(ctx context.Context) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("%w (%w)", errInterrupted, context.Cause(ctx))
+		return fmt.Errorf("%w: nothing written (%w)", errInterrupted, context.Cause(ctx))
 	}
 	return nil
 }
@@ -70,10 +71,10 @@ func run(ctx context.Context, args []string, e env) (code int) {
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if ierr := checkInterrupted(ctx); ierr != nil && (err == nil || errors.As(err, new(exitCode))) {
+	if ctx.Err() != nil && (err == nil || errors.As(err, new(exitCode))) {
 		// A signal that came after the command's last check: the run did
 		// not complete as asked, so it never exits 0 (nor 2).
-		err = ierr
+		err = fmt.Errorf("%w (%w)", errInterrupted, context.Cause(ctx))
 	}
 	var ec exitCode
 	switch {
