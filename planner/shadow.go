@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -42,7 +43,10 @@ func shadowName(col, suffix string) string {
 // changes are planned in place, with their hazards.
 func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	t := b.existingTable(c.Table.Key())
-	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type || binaryCoercible(c.From.Type, c.To.Type) {
+	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type {
+		return nil
+	}
+	if rw, _ := pgfacts.TypeChangeRewrites(c.From.Type, c.To.Type, b.major()); !rw {
 		return nil
 	}
 	from, to := c.From, c.To

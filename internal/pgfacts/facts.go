@@ -47,7 +47,8 @@ const (
 	SetLogged                   Kind = "set-logged"                    // SET LOGGED / SET UNLOGGED
 	AlterTableOptions           Kind = "alter-table-options"           // SET (fillfactor ...), RESET
 	ReplicaIdentity             Kind = "replica-identity"              //
-	RowSecurity                 Kind = "row-security"                  // ENABLE / DISABLE / FORCE ROW LEVEL SECURITY
+	RowSecurity                 Kind = "row-security"                  // ENABLE / DISABLE ROW LEVEL SECURITY
+	AlterTableOther             Kind = "alter-table"                   // FORCE ROW LEVEL SECURITY, INHERIT, other subcommands
 	CreateTable                 Kind = "create-table"                  //
 	DropTable                   Kind = "drop-table"                    //
 	RenameTable                 Kind = "rename-table"                  //
@@ -283,6 +284,9 @@ var table = []Fact{
 	{Kind: RowSecurity, Statement: "ALTER TABLE … ENABLE / DISABLE ROW LEVEL SECURITY", Lock: AccessExclusive,
 		Safe: "create the policies first: with RLS on and no policy, roles other than the owner see no rows", Doc: docRLS, Measured: "X2",
 		Probe: &Probe{SQL: "ALTER TABLE t ENABLE ROW LEVEL SECURITY"}},
+	{Kind: AlterTableOther, Statement: "ALTER TABLE … FORCE ROW LEVEL SECURITY / [NO] INHERIT / other subcommands", Lock: AccessExclusive,
+		Safe: "catalog-only", Doc: docAlterTable, Measured: "X2",
+		Probe: &Probe{SQL: "ALTER TABLE t FORCE ROW LEVEL SECURITY"}},
 	{Kind: CreateTable, Statement: "CREATE TABLE", Lock: None, RefLock: ShareRowExclusive,
 		Safe: "a new table holds no rows; an inline foreign key blocks writes to the referenced table until commit", Doc: docLocking, Measured: "T1",
 		Probe: &Probe{SQL: "CREATE TABLE t2 (id integer PRIMARY KEY, pid integer REFERENCES p)"}},
