@@ -12,6 +12,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
@@ -52,36 +53,21 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
-// Lock levels as PostgreSQL's "Explicit Locking" chapter names them.
+// Lock levels as PostgreSQL's "Explicit Locking" chapter names them; which
+// statement takes which is in package internal/pgfacts.
 const (
-	lockAccessShare          = "ACCESS SHARE"
-	lockRowShare             = "ROW SHARE"
-	lockRowExclusive         = "ROW EXCLUSIVE"
-	lockShareUpdateExclusive = "SHARE UPDATE EXCLUSIVE"
-	lockShare                = "SHARE"
-	lockShareRowExclusive    = "SHARE ROW EXCLUSIVE"
-	lockExclusive            = "EXCLUSIVE"
-	lockAccessExclusive      = "ACCESS EXCLUSIVE"
+	lockShareUpdateExclusive = string(pgfacts.ShareUpdateExclusive)
+	lockShare                = string(pgfacts.Share)
+	lockShareRowExclusive    = string(pgfacts.ShareRowExclusive)
+	lockAccessExclusive      = string(pgfacts.AccessExclusive)
 )
 
-// lockModes lists the lock levels weakest first; LOCK TABLE's mode number is
-// the index plus one.
-var lockModes = []string{lockAccessShare, lockRowShare, lockRowExclusive, lockShareUpdateExclusive,
-	lockShare, lockShareRowExclusive, lockExclusive, lockAccessExclusive}
-
 // lockRank returns the strength of a lock level (0 for none).
-func lockRank(l string) int {
-	for i, m := range lockModes {
-		if m == l {
-			return i + 1
-		}
-	}
-	return 0
-}
+func lockRank(l string) int { return pgfacts.Lock(l).Rank() }
 
 // blocksTraffic reports whether a lock level blocks reads or writes of
 // ordinary sessions (SHARE and stronger).
-func blocksTraffic(l string) bool { return lockRank(l) >= lockRank(lockShare) }
+func blocksTraffic(l string) bool { return pgfacts.Lock(l).BlocksTraffic() }
 
 // Finding is one hazard of a statement of a hand-written migration file.
 type Finding struct {
@@ -212,6 +198,28 @@ func (s *LintState) provedNotNull(table, col string) (valid, notValid bool) {
 // A file without explicit transaction blocks is treated as one transaction,
 // as migration runners apply it.
 func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
+	return run(stmts, opts).findings
+}
+
+// Verdict is what the facts table says about one statement of a file: the
+// pgfacts kinds the linter classified it as, and their strongest lock,
+// rewrite and scan on relations that existed before the file (tables
+// created earlier in the same file are exempt, as in the rules).
+type Verdict struct {
+	Line, Col int
+	Kinds     []pgfacts.Kind
+	Lock      pgfacts.Lock
+	Rewrite   bool
+	Scan      bool
+}
+
+// Verdicts returns one Verdict per statement of stmts, in file order, with
+// the same options and state handling as Lint (the state is updated).
+func Verdicts(stmts []schema.Statement, opts LintOptions) []Verdict {
+	return run(stmts, opts).verdicts
+}
+
+func run(stmts []schema.Statement, opts LintOptions) *linter {
 	l := &linter{
 		file:       opts.File,
 		v:          opts.PGVersion,
@@ -244,7 +252,7 @@ func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
 		}
 		return fa.Col < fb.Col
 	})
-	return l.findings
+	return l
 }
 
 type linter struct {
@@ -270,6 +278,11 @@ type linter struct {
 	findings                     []Finding
 	// locks taken by the current statement on existing relations.
 	locks []takenLock
+	// kinds and verdict: the current statement's pgfacts kinds and their
+	// strongest lock, rewrite and scan on existing relations.
+	kinds    []pgfacts.Kind
+	verdict  Verdict
+	verdicts []Verdict
 }
 
 type takenLock struct{ rel, lock string }
@@ -332,6 +345,26 @@ func (l *linter) lock(rel, lock string) {
 	l.locks = append(l.locks, takenLock{rel, lock})
 }
 
+// take records that the current statement runs as statement kind k on rel:
+// the lock, rewrite and scan of pgfacts' row for the target major.
+func (l *linter) take(rel string, k pgfacts.Kind) pgfacts.Fact {
+	f := pgfacts.MustOf(k, l.v)
+	l.kinds = append(l.kinds, k)
+	if rel == "" || l.created[rel] {
+		return f
+	}
+	l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, f.Lock)
+	l.verdict.Rewrite = l.verdict.Rewrite || f.Rewrite
+	l.verdict.Scan = l.verdict.Scan || f.Scan
+	if f.Lock != pgfacts.None {
+		l.locks = append(l.locks, takenLock{rel, string(f.Lock)})
+	}
+	return f
+}
+
+// lockOf returns the lock of kind k on the target major.
+func (l *linter) lockOf(k pgfacts.Kind) string { return string(pgfacts.MustOf(k, l.v).Lock) }
+
 // qualify returns schema.name for a RangeVar, using the file's search_path.
 func (l *linter) qualify(rv *pg_query.RangeVar) string {
 	if rv == nil {
@@ -382,7 +415,11 @@ func (l *linter) nonTransactional(what, rel, lock string) {
 }
 
 func (l *linter) stmt(s schema.Statement) {
-	l.locks = nil
+	l.locks, l.kinds, l.verdict = nil, nil, Verdict{Line: s.Line, Col: s.Col}
+	defer func() {
+		l.verdict.Kinds = l.kinds
+		l.verdicts = append(l.verdicts, l.verdict)
+	}()
 	switch n := s.Node.GetNode().(type) {
 	case *pg_query.Node_TransactionStmt:
 		switch n.TransactionStmt.Kind {
@@ -413,7 +450,7 @@ func (l *linter) stmt(s schema.Statement) {
 	case *pg_query.Node_TruncateStmt:
 		for _, r := range n.TruncateStmt.Relations {
 			rel := l.qualify(r.GetRangeVar())
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.Truncate)
 			if !l.isNew(rel) {
 				l.add(r.GetRangeVar().GetLocation(), "ban-truncate", SeverityWarning, lockAccessExclusive, rel,
 					"TRUNCATE deletes every row of "+rel, planner.HazardDataLoss, planner.HazardIrreversible)
@@ -429,7 +466,7 @@ func (l *linter) stmt(s schema.Statement) {
 		l.vacuum(n.VacuumStmt)
 	case *pg_query.Node_ClusterStmt:
 		rel := l.qualify(n.ClusterStmt.Relation)
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.Cluster)
 		if !l.isNew(rel) {
 			target := rel
 			if target == "" {
@@ -445,9 +482,9 @@ func (l *linter) stmt(s schema.Statement) {
 		r := n.RefreshMatViewStmt
 		rel := l.qualify(r.Relation)
 		if r.Concurrent {
-			l.lock(rel, lockExclusive)
+			l.take(rel, pgfacts.RefreshMatViewConcurrently)
 		} else {
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.RefreshMatView)
 			if !l.isNew(rel) {
 				l.add(-1, "require-concurrent-refresh", SeverityWarning, lockAccessExclusive, rel,
 					"REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of "+rel+" for the whole refresh: use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index)",
@@ -455,21 +492,35 @@ func (l *linter) stmt(s schema.Statement) {
 			}
 		}
 	case *pg_query.Node_LockStmt:
-		m := int(n.LockStmt.Mode)
-		if m >= 1 && m <= len(lockModes) {
+		if m := pgfacts.ModeNumber(int(n.LockStmt.Mode)); m != pgfacts.None {
 			for _, r := range n.LockStmt.Relations {
-				l.lock(l.qualify(r.GetRangeVar()), lockModes[m-1])
+				rel := l.qualify(r.GetRangeVar())
+				l.kinds = append(l.kinds, pgfacts.LockTable)
+				if !l.created[rel] {
+					l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, m)
+				}
+				l.lock(rel, string(m))
 			}
 		}
 	case *pg_query.Node_CreateTrigStmt:
-		l.lock(l.qualify(n.CreateTrigStmt.Relation), lockShareRowExclusive)
+		l.take(l.qualify(n.CreateTrigStmt.Relation), pgfacts.CreateTrigger)
 	case *pg_query.Node_CreatePolicyStmt:
-		l.lock(l.qualify(n.CreatePolicyStmt.Table), lockAccessExclusive)
+		l.take(l.qualify(n.CreatePolicyStmt.Table), pgfacts.CreatePolicy)
 	case *pg_query.Node_AlterPolicyStmt:
-		l.lock(l.qualify(n.AlterPolicyStmt.Table), lockAccessExclusive)
+		l.take(l.qualify(n.AlterPolicyStmt.Table), pgfacts.CreatePolicy)
+	case *pg_query.Node_GrantStmt:
+		if n.GrantStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE && n.GrantStmt.Targtype == pg_query.GrantTargetType_ACL_TARGET_OBJECT {
+			for _, o := range n.GrantStmt.Objects {
+				l.take(l.qualify(o.GetRangeVar()), pgfacts.Privileges)
+			}
+		}
+	case *pg_query.Node_CommentStmt:
+		if n.CommentStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE {
+			l.take(l.qualifyList(n.CommentStmt.Object.GetList().GetItems()), pgfacts.Comment)
+		}
 	case *pg_query.Node_ViewStmt:
 		if n.ViewStmt.Replace {
-			l.lock(l.qualify(n.ViewStmt.View), lockAccessExclusive)
+			l.take(l.qualify(n.ViewStmt.View), pgfacts.ReplaceView)
 		} else {
 			l.created[l.qualify(n.ViewStmt.View)] = true
 		}
@@ -543,6 +594,7 @@ func (l *linter) setVar(v *pg_query.VariableSetStmt) {
 // createTable records a new table, its columns and constraints.
 func (l *linter) createTable(c *pg_query.CreateStmt) {
 	name := l.qualify(c.Relation)
+	l.take(name, pgfacts.CreateTable)
 	l.created[name] = true
 	delete(l.st.tables, name)
 	t := l.st.table(name)
@@ -552,7 +604,8 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 	if c.Partbound != nil && len(c.InhRelations) > 0 {
 		parent := l.qualify(c.InhRelations[0].GetRangeVar())
 		l.st.partitioned[parent] = true
-		l.lock(parent, lockAccessExclusive)
+		l.lock(parent, lockAccessExclusive) // CREATE TABLE … PARTITION OF
+		l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, pgfacts.AccessExclusive)
 	}
 	var cons []*pg_query.Constraint
 	for _, e := range c.TableElts {
@@ -590,8 +643,9 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 		case pg_query.ConstrType_CONSTR_FOREIGN:
 			ref := l.qualify(k.Pktable)
 			if ref != "" && !l.isNew(ref) {
-				l.lock(ref, lockShareRowExclusive)
-				l.add(k.Location, "add-foreign-key", SeverityInfo, lockShareRowExclusive, ref,
+				refLock := string(pgfacts.MustOf(pgfacts.CreateTable, l.v).RefLock)
+				l.lock(ref, refLock)
+				l.add(k.Location, "add-foreign-key", SeverityInfo, refLock, ref,
 					"the foreign key of new table "+name+" takes SHARE ROW EXCLUSIVE on "+ref+" until commit, blocking its writes: keep this transaction short",
 					planner.HazardBlockingLock)
 			}
@@ -637,7 +691,7 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	}
 	part := l.st.partitioned[table]
 	if ix.Concurrent {
-		l.lock(table, lockShareUpdateExclusive)
+		l.take(table, pgfacts.CreateIndexConcurrently)
 		if part {
 			l.add(-1, "create-index-on-partitioned-table", SeverityError, lockShareUpdateExclusive, table,
 				"CREATE INDEX CONCURRENTLY is not supported on partitioned table "+table+": create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
@@ -646,7 +700,7 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, lockShareUpdateExclusive)
 		return
 	}
-	l.lock(table, lockShare)
+	l.take(table, pgfacts.CreateIndex)
 	switch {
 	case l.isNew(table):
 	case !ix.Relation.GetInh():
@@ -677,7 +731,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 		switch d.RemoveType {
 		case pg_query.ObjectType_OBJECT_TABLE:
 			rel := l.qualifyList(items)
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.DropTable)
 			if !l.isNew(rel) {
 				msg := "DROP TABLE deletes " + rel + " and its data; code still using it breaks: deploy code that no longer uses it first, drop it in a later release"
 				if cascade {
@@ -697,10 +751,10 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 				rel = table
 			}
 			if d.Concurrent {
-				l.lock(rel, lockShareUpdateExclusive)
+				l.take(rel, pgfacts.DropIndexConcurrently)
 				l.nonTransactional("DROP INDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
 			} else {
-				l.lock(rel, lockAccessExclusive)
+				l.take(rel, pgfacts.DropIndex)
 				if !l.createdIdx[idx] && !l.isNew(table) {
 					l.add(-1, "require-concurrent-index-drop", SeverityWarning, lockAccessExclusive, rel,
 						"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: use DROP INDEX CONCURRENTLY in its own non-transactional file",
@@ -709,10 +763,16 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 			}
 			delete(l.st.indexes, idx)
 		case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW:
-			l.lock(l.qualifyList(items), lockAccessExclusive)
-		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY, pg_query.ObjectType_OBJECT_RULE:
+			l.take(l.qualifyList(items), pgfacts.DropView)
+		case pg_query.ObjectType_OBJECT_SEQUENCE:
+			l.take(l.qualifyList(items), pgfacts.DropSequence)
+		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_RULE:
 			if len(items) > 1 {
-				l.lock(l.qualifyList(items[:len(items)-1]), lockAccessExclusive)
+				l.take(l.qualifyList(items[:len(items)-1]), pgfacts.DropTrigger)
+			}
+		case pg_query.ObjectType_OBJECT_POLICY:
+			if len(items) > 1 {
+				l.take(l.qualifyList(items[:len(items)-1]), pgfacts.CreatePolicy)
 			}
 		}
 	}
@@ -722,7 +782,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 	rel := l.qualify(r.Relation)
 	switch r.RenameType {
 	case pg_query.ObjectType_OBJECT_COLUMN:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.RenameColumn)
 		if t := l.st.tables[rel]; t != nil && t.cols[r.Subname] != nil {
 			t.cols[r.Newname] = t.cols[r.Subname]
 			delete(t.cols, r.Subname)
@@ -733,7 +793,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 				planner.HazardBackwardIncompatible)
 		}
 	case pg_query.ObjectType_OBJECT_TABLE:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.RenameTable)
 		nn := schemaOf(rel) + "." + r.Newname
 		if t := l.st.tables[rel]; t != nil {
 			l.st.tables[nn] = t
@@ -751,14 +811,10 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			"renaming table "+rel+" breaks code that still uses the old name: rename it and create a view with the old name in the same transaction, switch the code, then drop the view",
 			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
-		if l.v >= 12 {
-			l.lock(rel, lockShareUpdateExclusive)
-		} else {
-			l.lock(rel, lockAccessExclusive)
-		}
+		l.take(rel, pgfacts.RenameIndex)
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW,
 		pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.AlterTableOther)
 	}
 }
 
@@ -866,7 +922,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		target = "every table of the database"
 	}
 	for _, r := range rels {
-		l.lock(r, lockAccessExclusive)
+		l.take(r, pgfacts.VacuumFull)
 	}
 	sev := SeverityWarning
 	msg := "VACUUM FULL rewrites " + target + " under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack"
@@ -912,11 +968,11 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 		}
 	}
 	if conc {
-		l.lock(rel, lockShareUpdateExclusive)
+		l.take(rel, pgfacts.ReindexConcurrently)
 		l.nonTransactional("REINDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
 		return
 	}
-	l.lock(rel, lockShare)
+	l.take(rel, pgfacts.Reindex)
 	if l.v >= 12 && !l.isNew(rel) {
 		l.add(-1, "require-concurrent-reindex", SeverityWarning, lockShare, rel,
 			"REINDEX without CONCURRENTLY blocks writes to "+rel+" (and queries using the index) while it rebuilds: use REINDEX ... CONCURRENTLY in its own non-transactional file",
@@ -934,43 +990,50 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 		if c == nil {
 			continue
 		}
-		lock := lockAccessExclusive
+		kind := pgfacts.AlterTableOther
 		switch c.Subtype {
-		case pg_query.AlterTableType_AT_SetStatistics, pg_query.AlterTableType_AT_SetOptions, pg_query.AlterTableType_AT_ResetOptions,
-			pg_query.AlterTableType_AT_ClusterOn, pg_query.AlterTableType_AT_DropCluster,
-			pg_query.AlterTableType_AT_SetRelOptions, pg_query.AlterTableType_AT_ResetRelOptions,
-			pg_query.AlterTableType_AT_ValidateConstraint:
-			lock = lockShareUpdateExclusive
+		case pg_query.AlterTableType_AT_SetStatistics, pg_query.AlterTableType_AT_SetOptions, pg_query.AlterTableType_AT_ResetOptions:
+			kind = pgfacts.AlterColumnOptions
+		case pg_query.AlterTableType_AT_ClusterOn, pg_query.AlterTableType_AT_DropCluster:
+			kind = pgfacts.ClusterOn
+		case pg_query.AlterTableType_AT_SetRelOptions, pg_query.AlterTableType_AT_ResetRelOptions:
+			kind = pgfacts.AlterTableOptions
+		case pg_query.AlterTableType_AT_ValidateConstraint:
+			kind = pgfacts.ValidateConstraint
 		case pg_query.AlterTableType_AT_EnableTrig, pg_query.AlterTableType_AT_EnableAlwaysTrig, pg_query.AlterTableType_AT_EnableReplicaTrig,
 			pg_query.AlterTableType_AT_DisableTrig, pg_query.AlterTableType_AT_EnableTrigAll, pg_query.AlterTableType_AT_DisableTrigAll,
 			pg_query.AlterTableType_AT_EnableTrigUser, pg_query.AlterTableType_AT_DisableTrigUser:
-			lock = lockShareRowExclusive
+			kind = pgfacts.EnableTrigger
 		case pg_query.AlterTableType_AT_AttachPartition:
+			kind = pgfacts.AttachPartition
 			l.st.partitioned[rel] = true
 			if p := c.Def.GetPartitionCmd(); p != nil {
 				l.lock(l.qualify(p.Name), lockAccessExclusive)
 			}
-			if l.v >= 12 {
-				lock = lockShareUpdateExclusive
-			}
 		case pg_query.AlterTableType_AT_DetachPartition:
+			kind = pgfacts.DetachPartition
 			if p := c.Def.GetPartitionCmd(); p != nil && p.Concurrent {
-				lock = lockShareUpdateExclusive
-				l.nonTransactional("DETACH PARTITION ... CONCURRENTLY", rel, lock)
+				kind = pgfacts.DetachPartitionConcurrently
+				l.nonTransactional("DETACH PARTITION ... CONCURRENTLY", rel, l.lockOf(kind))
 			}
-		case pg_query.AlterTableType_AT_AddConstraint:
-			if k := c.Def.GetConstraint(); k != nil && k.Contype == pg_query.ConstrType_CONSTR_FOREIGN {
-				lock = lockShareRowExclusive
-			}
-		}
-		if a.Objtype == pg_query.ObjectType_OBJECT_INDEX && l.st.indexes[rel].table != "" {
-			l.lock(l.st.indexes[rel].table, lock)
-		} else {
-			l.lock(rel, lock)
+		case pg_query.AlterTableType_AT_DropColumn:
+			kind = pgfacts.DropColumn
+		case pg_query.AlterTableType_AT_DropNotNull:
+			kind = pgfacts.DropNotNull
+		case pg_query.AlterTableType_AT_ColumnDefault:
+			kind = pgfacts.SetDefault
+		case pg_query.AlterTableType_AT_DropConstraint:
+			kind = pgfacts.DropConstraint
+		case pg_query.AlterTableType_AT_SetLogged, pg_query.AlterTableType_AT_SetUnLogged:
+			kind = pgfacts.SetLogged
+		case pg_query.AlterTableType_AT_ReplicaIdentity:
+			kind = pgfacts.ReplicaIdentity
+		case pg_query.AlterTableType_AT_EnableRowSecurity, pg_query.AlterTableType_AT_DisableRowSecurity:
+			kind = pgfacts.RowSecurity
 		}
 		switch c.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn:
-			l.addColumn(rel, isNew, t, c.Def.GetColumnDef())
+			kind = l.addColumn(rel, isNew, t, c.Def.GetColumnDef())
 		case pg_query.AlterTableType_AT_DropColumn:
 			delete(t.cols, c.Name)
 			if !isNew {
@@ -979,9 +1042,9 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 		case pg_query.AlterTableType_AT_AlterColumnType:
-			l.alterColumnType(rel, isNew, t, c.Name, c.Def.GetColumnDef())
+			kind = l.alterColumnType(rel, isNew, t, c.Name, c.Def.GetColumnDef())
 		case pg_query.AlterTableType_AT_SetNotNull:
-			l.setNotNull(rel, isNew, t, c.Name)
+			kind = l.setNotNull(rel, isNew, t, c.Name)
 		case pg_query.AlterTableType_AT_DropNotNull:
 			if col := t.cols[c.Name]; col != nil {
 				col.notNull = false
@@ -992,7 +1055,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 					planner.HazardBackwardIncompatible)
 			}
 		case pg_query.AlterTableType_AT_AddConstraint:
-			l.addConstraint(rel, isNew, t, c.Def.GetConstraint(), c.Def.GetConstraint().GetLocation())
+			kind = l.addConstraint(rel, isNew, t, c.Def.GetConstraint(), c.Def.GetConstraint().GetLocation())
 		case pg_query.AlterTableType_AT_ValidateConstraint:
 			if k := t.checks[c.Name]; k != nil {
 				k.valid = true
@@ -1015,13 +1078,18 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 					planner.HazardBlockingLock, planner.HazardTableRewrite)
 			}
 		}
+		target := rel
+		if a.Objtype == pg_query.ObjectType_OBJECT_INDEX && l.st.indexes[rel].table != "" {
+			target = l.st.indexes[rel].table
+		}
+		l.take(target, kind)
 	}
 }
 
-// addColumn checks ALTER TABLE ... ADD COLUMN.
-func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.ColumnDef) {
+// addColumn checks ALTER TABLE ... ADD COLUMN and returns its statement kind.
+func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.ColumnDef) pgfacts.Kind {
 	if cd == nil {
-		return
+		return pgfacts.AddColumn
 	}
 	col := &lintCol{typ: cd.TypeName, notNull: cd.IsNotNull}
 	var def *pg_query.Node
@@ -1053,7 +1121,7 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 			notNull = true
 		case pg_query.ConstrType_CONSTR_FOREIGN:
 			if ref := l.qualify(k.Pktable); ref != "" {
-				l.lock(ref, lockShareRowExclusive)
+				l.lock(ref, string(pgfacts.MustOf(pgfacts.AddForeignKey, l.v).RefLock))
 			}
 		}
 	}
@@ -1062,46 +1130,55 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 	}
 	col.notNull = notNull || identity
 	t.cols[cd.Colname] = col
-	if isNew {
-		return
-	}
 	typ := typeBase(cd.TypeName)
 	serial := typ == "serial" || typ == "bigserial" || typ == "smallserial" || typ == "serial4" || typ == "serial8" || typ == "serial2"
-	loc := cd.Location
-	name := rel + "." + cd.Colname
-	rewrite := false
+	kind := pgfacts.AddColumn
+	vol, fn, known := pgfacts.Immutable, "", true
 	switch {
 	case generated:
-		rewrite = true
+		kind = pgfacts.AddColumnGeneratedStored
+	case identity || serial:
+		kind = pgfacts.AddColumnIdentity
+	case def != nil:
+		vol, fn, known = pgfacts.ExprVolatility(def, nil)
+		kind = pgfacts.AddColumnDefault
+		if vol == pgfacts.Volatile {
+			kind = pgfacts.AddColumnVolatileDefault
+		}
+	}
+	if isNew {
+		return kind
+	}
+	loc := cd.Location
+	name := rel + "." + cd.Colname
+	rewrite := pgfacts.MustOf(kind, l.v).Rewrite
+	switch kind {
+	case pgfacts.AddColumnGeneratedStored:
 		l.add(loc, "add-column-generated-stored", SeverityWarning, lockAccessExclusive, rel,
 			"adding stored generated column "+name+" rewrites the table under ACCESS EXCLUSIVE: add a plain nullable column filled by a trigger, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
-	case identity || serial:
-		rewrite = true
+	case pgfacts.AddColumnIdentity:
 		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
 			"adding identity/serial column "+name+" fills every existing row from a sequence: the table is rewritten under ACCESS EXCLUSIVE. Add a nullable column, set its default, backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
-	case def != nil:
-		vol, fn := volatility(def)
-		switch {
-		case vol == volVolatile:
-			rewrite = true
-			why := "its default is volatile"
-			if fn != "" {
-				why = "its default calls " + fn + "(), which is volatile"
-				if !knownFunc(fn) {
-					why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
-				}
+	case pgfacts.AddColumnVolatileDefault:
+		why := "its default is volatile"
+		if fn != "" {
+			why = "its default calls " + fn + "(), which is volatile"
+			if !known {
+				why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
 			}
-			l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
-				"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
-				planner.HazardBlockingLock, planner.HazardTableRewrite)
-		case l.v < 11:
-			rewrite = true
+		}
+		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
+			"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
+			planner.HazardBlockingLock, planner.HazardTableRewrite)
+	case pgfacts.AddColumnDefault:
+		switch {
+		case rewrite:
 			l.add(loc, "add-column-default", SeverityWarning, lockAccessExclusive, rel,
 				fmt.Sprintf("on PostgreSQL %d, ADD COLUMN with a DEFAULT rewrites the table under ACCESS EXCLUSIVE (11+ stores a constant default in the catalog): add the column without default, SET DEFAULT, then backfill in batches", l.v),
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
-		case vol == volStable:
+		case vol == pgfacts.Stable:
 			l.add(loc, "add-column-stable-default", SeverityInfo, lockAccessExclusive, rel,
 				"the default of "+name+" is evaluated once: every existing row gets the same value (the migration's time for now())")
 		}
@@ -1128,21 +1205,26 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 			"ADD COLUMN ... PRIMARY KEY builds an index under ACCESS EXCLUSIVE: add the column, fill it, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
 			planner.HazardBlockingLock)
 	}
+	return kind
 }
 
 // setNotNull checks ALTER COLUMN ... SET NOT NULL.
-func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string) {
+func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string) pgfacts.Kind {
 	col := t.cols[colName]
 	already := col != nil && col.notNull
 	if col != nil {
 		col.notNull = true
 	}
 	if isNew || already {
-		return
+		return pgfacts.SetNotNullProved
 	}
 	valid, notValid := l.st.provedNotNull(rel, colName)
-	if valid && l.v >= 12 {
-		return
+	kind := pgfacts.SetNotNull
+	if valid {
+		kind = pgfacts.SetNotNullProved
+	}
+	if !pgfacts.MustOf(kind, l.v).Scan {
+		return kind
 	}
 	msg := "SET NOT NULL on " + rel + "." + colName + " scans the whole table under ACCESS EXCLUSIVE (reads and writes blocked): "
 	switch {
@@ -1153,45 +1235,54 @@ func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string
 	default:
 		msg += "first ADD CONSTRAINT ... CHECK (" + colName + " IS NOT NULL) NOT VALID, VALIDATE it in a later file, then SET NOT NULL (no scan on 12+) and drop the CHECK"
 	}
-	l.add(-1, "set-not-null", SeverityWarning, lockAccessExclusive, rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
+	l.add(-1, "set-not-null", SeverityWarning, l.lockOf(kind), rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
+	return kind
 }
 
 // addConstraint checks ALTER TABLE ... ADD CONSTRAINT.
-func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query.Constraint, loc int32) {
+func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query.Constraint, loc int32) pgfacts.Kind {
 	if k == nil {
-		return
+		return pgfacts.AddCheckNotValid
 	}
 	switch k.Contype {
 	case pg_query.ConstrType_CONSTR_CHECK:
 		if c := notNullCheckCol(k.RawExpr); c != "" && k.Conname != "" {
 			t.checks[k.Conname] = &lintCheck{col: c, valid: !k.SkipValidation}
 		}
-		if !isNew && !k.SkipValidation {
-			l.add(loc, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
-				"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
-				planner.HazardBlockingLock, planner.HazardTableScan)
+		if k.SkipValidation || isNew {
+			return pgfacts.AddCheckNotValid
 		}
+		l.add(loc, "constraint-missing-not-valid", SeverityWarning, l.lockOf(pgfacts.AddCheck), rel,
+			"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
+			planner.HazardBlockingLock, planner.HazardTableScan)
+		return pgfacts.AddCheck
 	case pg_query.ConstrType_CONSTR_FOREIGN:
 		ref := l.qualify(k.Pktable)
-		l.lock(ref, lockShareRowExclusive)
+		kind := pgfacts.AddForeignKey
+		if k.SkipValidation || isNew {
+			kind = pgfacts.AddForeignKeyNotValid
+		}
+		l.lock(ref, string(pgfacts.MustOf(kind, l.v).RefLock))
 		if isNew {
-			return
+			return kind
 		}
 		if !k.SkipValidation {
-			l.add(loc, "add-foreign-key", SeverityWarning, lockShareRowExclusive, rel,
+			l.add(loc, "add-foreign-key", SeverityWarning, l.lockOf(kind), rel,
 				"ADD FOREIGN KEY scans "+rel+" while holding SHARE ROW EXCLUSIVE on it and on "+ref+" (writes to both blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		} else if l.st.partitioned[rel] && l.v < 18 {
 			l.add(loc, "add-foreign-key", SeverityError, lockShareRowExclusive, rel,
 				fmt.Sprintf("PostgreSQL %d rejects NOT VALID foreign keys on partitioned table %s (18+ accepts them): add it to each partition instead", l.v, rel))
 		}
+		return kind
 	case pg_query.ConstrType_CONSTR_UNIQUE:
 		if k.Indexname != "" || isNew {
-			return
+			return pgfacts.AddUniqueUsingIndex
 		}
 		l.add(loc, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE (reads and writes blocked): CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
 			planner.HazardBlockingLock)
+		return pgfacts.AddUnique
 	case pg_query.ConstrType_CONSTR_PRIMARY:
 		cols := keyNames(k.Keys)
 		if k.Indexname != "" {
@@ -1214,13 +1305,13 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			}
 		}
 		if isNew {
-			return
+			return pgfacts.AddUniqueUsingIndex
 		}
 		if k.Indexname == "" {
 			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE: make the columns NOT NULL via a validated CHECK, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
 				planner.HazardBlockingLock, planner.HazardTableScan)
-			return
+			return pgfacts.AddUnique
 		}
 		switch {
 		case len(nullable) > 0:
@@ -1231,14 +1322,17 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			l.add(loc, "add-primary-key", SeverityInfo, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY USING INDEX scans "+rel+" under ACCESS EXCLUSIVE if a key column is nullable: make it NOT NULL via a validated CHECK first")
 		}
+		return pgfacts.AddUniqueUsingIndex
 	case pg_query.ConstrType_CONSTR_EXCLUSION:
 		if isNew {
-			return
+			return pgfacts.AddExclusion
 		}
 		l.add(loc, "add-exclusion-constraint", SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE and has no online form (no NOT VALID, no USING INDEX): needs a maintenance window",
 			planner.HazardBlockingLock)
+		return pgfacts.AddExclusion
 	}
+	return pgfacts.AddCheckNotValid
 }
 
 // keyNames returns the names of a constraint's key columns.
@@ -1251,9 +1345,9 @@ func keyNames(keys []*pg_query.Node) []string {
 }
 
 // alterColumnType checks ALTER COLUMN ... TYPE.
-func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName string, cd *pg_query.ColumnDef) {
+func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName string, cd *pg_query.ColumnDef) pgfacts.Kind {
 	if cd == nil {
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
 	col := t.cols[colName]
 	var old *pg_query.TypeName
@@ -1262,7 +1356,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		col.typ = cd.TypeName
 	}
 	if isNew {
-		return
+		return pgfacts.AlterColumnType
 	}
 	name := rel + "." + colName
 	newT := typeString(cd.TypeName)
@@ -1277,23 +1371,31 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 	}
 	if using != nil {
 		rewriteMsg(" with a USING expression")
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
 	if old == nil {
-		if wideningTarget(cd.TypeName) {
+		if pgfacts.WideningTarget(typeString(cd.TypeName)) {
 			l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
 				"the old type of "+name+" is unknown to the linter: changing it to "+newT+" is catalog-only if it widens varchar/numeric (no rewrite), otherwise it rewrites the table under ACCESS EXCLUSIVE")
-			return
+			return pgfacts.AlterColumnType
 		}
 		rewriteMsg("")
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
-	if safe, note := binaryCompatible(old, cd.TypeName, l.v); !safe {
+	if len(old.GetArrayBounds()) != len(cd.TypeName.GetArrayBounds()) {
+		rewriteMsg(" (from " + typeString(old) + ")")
+		return pgfacts.AlterColumnTypeRewrite
+	}
+	if rw, note := pgfacts.TypeChangeRewrites(typeString(old), newT, l.v); rw {
+		if note != "" {
+			note = "; " + note
+		}
 		rewriteMsg(" (from " + typeString(old) + ")" + note)
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
 	l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
 		"changing "+name+" from "+typeString(old)+" to "+newT+" needs no rewrite (a CHECK on the column still re-verifies the table, and a view on it blocks the change)")
+	return pgfacts.AlterColumnType
 }
 
 // typeBase returns the lower-case base name of a type (last name part).
@@ -1340,118 +1442,10 @@ func typeString(t *pg_query.TypeName) string {
 	return s
 }
 
-// wideningTarget reports whether t is a type that some other type can be
-// changed to without a rewrite (text, varchar, numeric).
-func wideningTarget(t *pg_query.TypeName) bool {
-	switch typeBase(t) {
-	case "text", "varchar", "numeric", "varbit":
-		return len(t.ArrayBounds) == 0
-	}
-	return false
-}
-
-// binaryCompatible reports whether changing a column from old to new needs
-// no table rewrite; note explains a version- or setting-dependent case.
-func binaryCompatible(old, new *pg_query.TypeName, v int) (bool, string) {
-	if len(old.ArrayBounds) != len(new.ArrayBounds) {
-		return false, ""
-	}
-	ob, nb := typeBase(old), typeBase(new)
-	om, nm := typeMods(old), typeMods(new)
-	sameMods := fmt.Sprint(om) == fmt.Sprint(nm)
-	switch {
-	case ob == nb && sameMods:
-		return true, ""
-	case (ob == "varchar" || ob == "varbit") && ob == nb:
-		// wider or unlimited length
-		return len(nm) == 0 || len(om) == 1 && len(nm) == 1 && nm[0] >= om[0], ""
-	case ob == "varchar" && nb == "text", ob == "text" && nb == "varchar" && len(nm) == 0:
-		return true, ""
-	case ob == "numeric" && nb == "numeric":
-		if len(nm) == 0 {
-			return true, ""
-		}
-		if len(om) == 0 {
-			return false, ""
-		}
-		os, ns := 0, 0
-		if len(om) > 1 {
-			os = om[1]
-		}
-		if len(nm) > 1 {
-			ns = nm[1]
-		}
-		return os == ns && nm[0] >= om[0], ""
-	case ob == "cidr" && nb == "inet":
-		return true, ""
-	case ob == "timestamp" && nb == "timestamptz" && v >= 12:
-		return false, "; on PostgreSQL 12+ it is catalog-only when the session TimeZone is UTC, but the column's indexes are still rebuilt"
-	}
-	return false, ""
-}
-
-// Expression volatility classes.
-const (
-	volConst = iota
-	volStable
-	volVolatile
-)
-
-var (
-	volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "gen_random_uuid": true,
-		"uuid_generate_v1": true, "uuid_generate_v1mc": true, "uuid_generate_v4": true, "nextval": true, "setval": true,
-		"txid_current": true, "random_normal": true, "uuidv4": true, "uuidv7": true, "pg_current_xact_id": true}
-	stableFuncs = map[string]bool{"now": true, "transaction_timestamp": true, "statement_timestamp": true,
-		"current_setting": true, "current_database": true, "current_schema": true, "to_char": true, "to_timestamp": true,
-		"concat": true, "concat_ws": true, "to_jsonb": true, "to_json": true, "age": true}
-	immutableFuncs = map[string]bool{"lower": true, "upper": true, "length": true, "abs": true, "round": true, "md5": true,
-		"jsonb_build_object": true, "json_build_object": true, "jsonb_build_array": true, "json_build_array": true,
-		"make_date": true, "make_interval": true, "make_timestamp": true, "array_fill": true, "btrim": true, "trim": true,
-		"replace": true, "substring": true, "substr": true, "left": true, "right": true, "greatest": true, "least": true,
-		"int4": true, "int8": true, "numeric": true, "date": true, "timezone": true, "extract": true, "date_part": true,
-		"date_trunc": true}
-)
-
-// knownFunc reports whether the linter knows a function's volatility.
-func knownFunc(name string) bool {
-	return volatileFuncs[name] || stableFuncs[name] || immutableFuncs[name]
-}
-
 // funcName returns the lower-case unqualified name of a function call.
 func funcName(fc *pg_query.FuncCall) string {
 	if len(fc.Funcname) == 0 {
 		return ""
 	}
 	return strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
-}
-
-// volatility classifies a default expression; fn names the function that
-// made it volatile ("" for none or a non-function reason).
-func volatility(expr *pg_query.Node) (int, string) {
-	v, fn := volConst, ""
-	walkProto(expr.ProtoReflect(), func(m protoreflect.Message) bool {
-		switch x := m.Interface().(type) {
-		case *pg_query.FuncCall:
-			name := funcName(x)
-			switch {
-			case stableFuncs[name]:
-				if v < volStable {
-					v = volStable
-				}
-			case immutableFuncs[name]:
-			default:
-				v, fn = volVolatile, name
-				return false
-			}
-		case *pg_query.SQLValueFunction:
-			if v < volStable {
-				v = volStable
-			}
-		case *pg_query.SubLink:
-			v, fn = volVolatile, ""
-			return false
-		}
-		return true
-	})
-	return v, fn
 }
