@@ -350,3 +350,18 @@ func (b *builder) factsOf(ch diff.Change) facts {
 	}
 	return f
 }
+
+// FactKinds returns the pgfacts statement kinds each change between from
+// and to is planned as (one statement group each, as ModeDirect plans
+// them), in diff order: what the planner's lock, rewrite and scan verdicts
+// are read from. It is the planner side of the check that the planner and
+// the linter (package planner/lint) give the same verdict for a statement.
+func FactKinds(from, to *schema.Schema, opts Options) [][]pgfacts.Kind {
+	b := newBuilder(from, to, opts)
+	var out [][]pgfacts.Kind
+	for _, ch := range b.normalize(diff.Compare(from, to)) {
+		kinds, _ := b.changeKinds(ch)
+		out = append(out, kinds)
+	}
+	return out
+}

@@ -326,7 +326,7 @@ var table = []Fact{
 		NotMeasured: "creates a new relation: nothing existing is locked beyond ACCESS SHARE on the tables it reads"},
 	{Kind: ReplaceView, Statement: "CREATE OR REPLACE VIEW", Lock: AccessExclusive,
 		Safe: "catalog-only; readers of the view wait until commit", Doc: docView, Measured: "V1",
-		Probe: &Probe{Setup: "CREATE VIEW tv AS SELECT id, a FROM t", SQL: "CREATE OR REPLACE VIEW tv AS SELECT id, a, v FROM t", Relation: "tv"}},
+		Probe: &Probe{Setup: "CREATE VIEW tv AS SELECT id, a FROM t", SQL: "CREATE OR REPLACE VIEW tv AS SELECT id, a FROM t WHERE a > 0", Relation: "tv"}},
 	{Kind: DropView, Statement: "DROP VIEW / DROP MATERIALIZED VIEW", Lock: AccessExclusive,
 		Safe: "queries on the view fail from here on", Doc: docView, Measured: "V2",
 		NotMeasured: "the relation is gone once the statement ran"},

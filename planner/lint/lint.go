@@ -502,6 +502,8 @@ func (l *linter) stmt(s schema.Statement) {
 				l.lock(rel, string(m))
 			}
 		}
+	case *pg_query.Node_AlterSeqStmt:
+		l.take(l.qualify(n.AlterSeqStmt.Sequence), pgfacts.AlterSequence)
 	case *pg_query.Node_CreateTrigStmt:
 		l.take(l.qualify(n.CreateTrigStmt.Relation), pgfacts.CreateTrigger)
 	case *pg_query.Node_CreatePolicyStmt:
