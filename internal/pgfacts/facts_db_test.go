@@ -145,10 +145,12 @@ func measure(t *testing.T, url, nsp string, major int, f Fact) {
 			_, err := a.Exec(ctx, f.Probe.SQL, pgx.QueryExecModeSimpleProtocol)
 			done <- err
 		}()
+		// It cannot finish before the blocker ends, so it waits at some
+		// point; the loop is bounded in case it does not.
 		waited := false
-		for i := 0; i < 2000 && !waited; i++ {
+		for i := 0; i < 6000 && !waited; i++ {
 			var n int
-			if err := observer.QueryRow(ctx, "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted", pid).Scan(&n); err != nil {
+			if err := observer.QueryRow(ctx, "SELECT count(*) FROM pg_locks, pg_sleep(0.005) WHERE pid = $1 AND NOT granted", pid).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			waited = n > 0
@@ -269,6 +271,12 @@ func TestTypeChangeRewritesMeasured(t *testing.T) {
 	}
 }
 
+// overloadExceptions are functions with one overload of another
+// volatility than the ones a column default calls.
+var overloadExceptions = map[string]string{
+	"timezone": "timezone(text, time with time zone) is VOLATILE on 13 (STABLE from 14); defaults call the timestamp overloads",
+}
+
 // TestFuncVolatilityMeasured compares the volatility table with
 // pg_proc.provolatile of the server for every function it lists that the
 // server has.
@@ -303,7 +311,7 @@ func TestFuncVolatilityMeasured(t *testing.T) {
 				strongest = g
 			}
 		}
-		if strongest != code {
+		if strongest != code && !(overloadExceptions[name] != "" && strongest == "v") {
 			t.Errorf("PostgreSQL %d: %s() is provolatile %v, the table says %s", major, name, got, want)
 		}
 	}
