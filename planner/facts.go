@@ -324,10 +324,14 @@ func (b *builder) factsOf(ch diff.Change) facts {
 		if f.scans {
 			f.hazard(HazardTableScan, "checks every existing row of "+k+" while holding "+f.lock)
 			f.hazard(HazardBlockingLock, f.lock+" on "+k+" for the whole scan or index build")
+			if slices.Contains(kinds, pgfacts.AddUnique) || slices.Contains(kinds, pgfacts.AddExclusion) {
+				f.hazard(HazardIndexBuild, "builds the constraint's index, reading every row of "+k)
+			}
 		}
 	case *diff.CreateIndex:
 		if b.existingTable(c.Index.Table) != nil {
 			f.hazard(HazardBlockingLock, f.lock+" on "+c.Index.Table+" blocks writes for the whole index build")
+			f.hazard(HazardIndexBuild, "builds "+c.Index.Key()+", reading every row of "+c.Index.Table)
 		} else {
 			f.scans = false // a table created in this plan holds no rows
 		}
@@ -337,6 +341,30 @@ func (b *builder) factsOf(ch diff.Change) facts {
 		}
 		if !c.From.RLSEnabled && c.To.RLSEnabled {
 			f.hazard(HazardBackwardIncompatible, "with row-level security on, roles without a matching policy see no rows")
+		}
+		if c.From.RLSEnabled != c.To.RLSEnabled || c.From.RLSForced != c.To.RLSForced {
+			f.hazard(HazardAuthz, "row-level security of "+c.To.Key()+" changes: which rows each role sees changes")
+		}
+		if slices.Contains(kinds, pgfacts.ReplicaIdentity) {
+			f.hazard(HazardReplication, "replica identity of "+c.To.Key()+" changes: logical replication sends and matches rows by the new identity")
+		}
+	case *diff.CreatePolicy:
+		f.hazard(HazardAuthz, "policy "+schema.QuoteIdent(c.Policy.Name)+" on "+c.Table+" changes which rows roles see or write")
+	case *diff.AlterPolicy:
+		f.hazard(HazardAuthz, "policy "+schema.QuoteIdent(c.To.Name)+" on "+c.Table+" changes which rows roles see or write")
+	case *diff.DropPolicy:
+		f.hazard(HazardAuthz, "policy "+schema.QuoteIdent(c.Policy.Name)+" on "+c.Table+" is dropped: the rows it allowed are no longer visible under row-level security")
+	case *diff.SetPrivileges:
+		f.hazard(HazardAuthz, "privileges on "+b.lookupTarget(c.ID)+" change")
+	case *diff.DropSequence:
+		f.hazard(HazardDataLoss, "drops sequence "+c.Sequence.Key()+": its position is lost (a sequence created again starts over)")
+	case *diff.CreateFunction:
+		if untrackedBody(c.Function) {
+			f.hazard(HazardUntrackedDependencies, "PostgreSQL does not track what the body of "+c.Function.Key()+" uses: changing or dropping it later does not fail, calls do")
+		}
+	case *diff.ReplaceFunction:
+		if untrackedBody(c.To) {
+			f.hazard(HazardUntrackedDependencies, "PostgreSQL does not track what the body of "+c.To.Key()+" uses: running code sees the new body at once, and what it uses is not checked")
 		}
 	case *diff.AlterType:
 		if f.rewrites {
@@ -364,4 +392,29 @@ func FactKinds(from, to *schema.Schema, opts Options) [][]pgfacts.Kind {
 		out = append(out, kinds)
 	}
 	return out
+}
+
+// untrackedBody reports whether PostgreSQL does not record the
+// dependencies of a function's body ("CREATE FUNCTION": only a
+// SQL-standard body, BEGIN ATOMIC or RETURN, PostgreSQL 14+, is parsed at
+// creation and tracked in pg_depend; a body given as a string, in plpgsql
+// or any other language, is not). C and internal functions use no SQL
+// objects; aggregates have no body.
+func untrackedBody(f *schema.Function) bool {
+	if f.Kind == schema.FunctionAggregate {
+		return false
+	}
+	d := strings.ToLower(f.Definition)
+	i := strings.Index(d, "language ")
+	if i < 0 {
+		return false
+	}
+	lang := strings.Trim(strings.Fields(d[i+len("language "):] + " x")[0], "\"';")
+	switch lang {
+	case "c", "internal":
+		return false
+	case "sql":
+		return !strings.Contains(d, "begin atomic") && (strings.Contains(d, " as $") || strings.Contains(d, " as '"))
+	}
+	return true
 }

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -95,5 +97,82 @@ func TestClusterOnAndTriggerLocks(t *testing.T) {
 		if len(steps) != 1 || steps[0].Lock != string(c.want) || len(steps[0].Relations) != 1 || steps[0].Relations[0] != tb.Key() {
 			t.Errorf("%T: steps %+v, want one step with %s on %s", c.ch, steps, c.want, tb.Key())
 		}
+	}
+}
+
+// TestHazardVocabulary: the planner tags privileges, policies and RLS
+// changes authz, index builds index-build (the concurrent build too),
+// plpgsql function bodies untracked-dependencies, replica identity
+// changes replication, and a dropped sequence data-loss.
+func TestHazardVocabulary(t *testing.T) {
+	const base = "CREATE TABLE t (id integer PRIMARY KEY, a integer);\nCREATE SEQUENCE s;\n"
+	cases := []struct {
+		name, to string
+		want     HazardKind
+	}{
+		{"grant", base + "GRANT SELECT ON t TO PUBLIC;", HazardAuthz},
+		{"policy", base + "CREATE POLICY p ON t USING (a > 0);", HazardAuthz},
+		{"rls on", base + "ALTER TABLE t ENABLE ROW LEVEL SECURITY;", HazardAuthz},
+		{"index", base + "CREATE INDEX t_a ON t (a);", HazardIndexBuild},
+		{"unique", base + "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);", HazardIndexBuild},
+		{"plpgsql", base + "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$;", HazardUntrackedDependencies},
+		{"replica identity", base + "ALTER TABLE t REPLICA IDENTITY FULL;", HazardReplication},
+		{"drop sequence", "CREATE TABLE t (id integer PRIMARY KEY, a integer);\n", HazardDataLoss},
+	}
+	from, err := offline.LoadOffline("from.sql", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			to, err := offline.LoadOffline("to.sql", []byte(c.to))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, mode := range []Mode{ModeSafe, ModeDirect} {
+				p, err := Build(from.Schema, to.Schema, Options{Mode: mode, AllowDrop: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, s := range p.Steps {
+					for _, h := range s.Hazards {
+						found = found || h.Kind == c.want
+					}
+				}
+				if !found {
+					t.Errorf("%s: no %s hazard in %v", mode, c.want, summaries(p))
+				}
+			}
+		})
+	}
+}
+
+// TestHazardsDocumentedOnce: the README's Hazards table lists every hazard
+// kind exactly once, and nothing else.
+func TestHazardsDocumentedOnce(t *testing.T) {
+	src, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(src), "### Hazards\n")
+	if !ok {
+		t.Fatal("README has no ### Hazards section")
+	}
+	table, _, _ = strings.Cut(table, "\n\n#")
+	count := map[string]int{}
+	for _, line := range strings.Split(table, "\n") {
+		if m := regexp.MustCompile("^\\| `([a-z-]+)` \\|").FindStringSubmatch(line); m != nil {
+			count[m[1]]++
+		}
+	}
+	for _, h := range HazardKinds {
+		if count[string(h)] != 1 {
+			t.Errorf("hazard %s documented %d times in the README table", h, count[string(h)])
+		}
+		delete(count, string(h))
+	}
+	for h := range count {
+		t.Errorf("README documents hazard %s, which the planner does not have", h)
 	}
 }

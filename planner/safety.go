@@ -190,6 +190,7 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 		stmtTimeout: backfillStatementLimit,
 		facts:       facts{lock: LockShareUpdateExcl, relations: []string{i.Table}, scans: true},
 	}
+	build.facts.hazard(HazardIndexBuild, "reads every row of "+i.Table+" (twice) and waits for older transactions; reads and writes go on")
 	parts := []part{build}
 	var meta []string
 	if i.Clustered {
@@ -272,6 +273,7 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			stmtTimeout: backfillStatementLimit,
 			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
 		}
+		build.facts.hazard(HazardIndexBuild, "reads every row of "+k+" (twice) and waits for older transactions; reads and writes go on")
 		attach := part{
 			summary:     "add constraint " + name + " on " + k + " using index " + ixKey,
 			downSummary: "drop constraint " + name + " on " + k,

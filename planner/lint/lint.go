@@ -313,10 +313,10 @@ func setConfigName(sel *pg_query.SelectStmt) string {
 
 // add records a finding at the location loc (a byte offset in the file,
 // or -1 for the statement's start).
-func (l *linter) add(loc int32, rule string, sev Severity, lock, rel, msg string, hz ...planner.HazardKind) {
+func (l *linter) add(loc int32, rule RuleID, sev Severity, lock, rel, msg string, hz ...planner.HazardKind) {
 	line, col := l.pos(loc)
 	l.findings = append(l.findings, Finding{
-		File: l.file, Line: line, Col: col, Rule: rule, Severity: sev,
+		File: l.file, Line: line, Col: col, Rule: string(rule), Severity: sev,
 		Message: msg, Lock: lock, Relation: rel, Hazards: hz,
 	})
 }
@@ -400,15 +400,15 @@ func (l *linter) isNew(rel string) bool { return l.created[rel] }
 func (l *linter) nonTransactional(what, rel, lock string) {
 	switch {
 	case l.inBlock:
-		l.add(-1, "concurrently-in-transaction", SeverityError, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityError, lock, rel,
 			what+" cannot run inside a transaction block: move it out of BEGIN ... COMMIT, alone in its own migration file",
 			planner.HazardNonTransactional)
 	case l.substantive > 1:
-		l.add(-1, "concurrently-in-transaction", SeverityWarning, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityWarning, lock, rel,
 			what+" cannot run inside a transaction block, and a runner that sends the file as one multi-statement query runs it in one: put it alone in its own migration file",
 			planner.HazardNonTransactional)
 	case len(l.stmts) > 1:
-		l.add(-1, "concurrently-in-transaction", SeverityInfo, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityInfo, lock, rel,
 			what+" shares its file with SET statements: fine for runners that send statements one by one (goose, Flyway), but a file sent as one query string (golang-migrate without x-multi-statement, dbmate) runs in an implicit transaction block and fails",
 			planner.HazardNonTransactional)
 	}
@@ -452,7 +452,7 @@ func (l *linter) stmt(s schema.Statement) {
 			rel := l.qualify(r.GetRangeVar())
 			l.take(rel, pgfacts.Truncate)
 			if !l.isNew(rel) {
-				l.add(r.GetRangeVar().GetLocation(), "ban-truncate", SeverityWarning, lockAccessExclusive, rel,
+				l.add(r.GetRangeVar().GetLocation(), RuleBanTruncate, SeverityWarning, lockAccessExclusive, rel,
 					"TRUNCATE deletes every row of "+rel, planner.HazardDataLoss, planner.HazardIrreversible)
 			}
 		}
@@ -472,7 +472,7 @@ func (l *linter) stmt(s schema.Statement) {
 			if target == "" {
 				target = "every previously clustered table"
 			}
-			l.add(-1, "cluster", SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleCluster, SeverityWarning, lockAccessExclusive, rel,
 				"CLUSTER rewrites "+target+" under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack",
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		}
@@ -486,7 +486,7 @@ func (l *linter) stmt(s schema.Statement) {
 		} else {
 			l.take(rel, pgfacts.RefreshMatView)
 			if !l.isNew(rel) {
-				l.add(-1, "require-concurrent-refresh", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleRequireConcurrentRefresh, SeverityWarning, lockAccessExclusive, rel,
 					"REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of "+rel+" for the whole refresh: use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index)",
 					planner.HazardBlockingLock)
 			}
@@ -507,15 +507,32 @@ func (l *linter) stmt(s schema.Statement) {
 	case *pg_query.Node_CreateTrigStmt:
 		l.take(l.qualify(n.CreateTrigStmt.Relation), pgfacts.CreateTrigger)
 	case *pg_query.Node_CreatePolicyStmt:
-		l.take(l.qualify(n.CreatePolicyStmt.Table), pgfacts.CreatePolicy)
+		rel := l.qualify(n.CreatePolicyStmt.Table)
+		l.take(rel, pgfacts.CreatePolicy)
+		l.authz(rel, "CREATE POLICY "+n.CreatePolicyStmt.PolicyName+" changes which rows of "+rel+" roles see or write")
 	case *pg_query.Node_AlterPolicyStmt:
-		l.take(l.qualify(n.AlterPolicyStmt.Table), pgfacts.CreatePolicy)
+		rel := l.qualify(n.AlterPolicyStmt.Table)
+		l.take(rel, pgfacts.CreatePolicy)
+		l.authz(rel, "ALTER POLICY "+n.AlterPolicyStmt.PolicyName+" changes which rows of "+rel+" roles see or write")
 	case *pg_query.Node_GrantStmt:
-		if n.GrantStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE && n.GrantStmt.Targtype == pg_query.GrantTargetType_ACL_TARGET_OBJECT {
-			for _, o := range n.GrantStmt.Objects {
-				l.take(l.qualify(o.GetRangeVar()), pgfacts.Privileges)
+		g := n.GrantStmt
+		what, rel := "REVOKE", ""
+		if g.IsGrant {
+			what = "GRANT"
+		}
+		if g.Objtype == pg_query.ObjectType_OBJECT_TABLE && g.Targtype == pg_query.GrantTargetType_ACL_TARGET_OBJECT {
+			for _, o := range g.Objects {
+				rel = l.qualify(o.GetRangeVar())
+				l.take(rel, pgfacts.Privileges)
 			}
 		}
+		l.authz(rel, what+" changes who may read or write what")
+	case *pg_query.Node_CreateFunctionStmt:
+		l.function(n.CreateFunctionStmt)
+	case *pg_query.Node_CreatePublicationStmt:
+		l.add(-1, RuleReplication, SeverityInfo, "", "", "CREATE PUBLICATION "+n.CreatePublicationStmt.Pubname+" changes what logical replication sends", planner.HazardReplication)
+	case *pg_query.Node_AlterPublicationStmt:
+		l.add(-1, RuleReplication, SeverityInfo, "", "", "ALTER PUBLICATION "+n.AlterPublicationStmt.Pubname+" changes what logical replication sends", planner.HazardReplication)
 	case *pg_query.Node_CommentStmt:
 		if n.CommentStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE {
 			l.take(l.qualifyList(n.CommentStmt.Object.GetList().GetItems()), pgfacts.Comment)
@@ -552,7 +569,7 @@ func (l *linter) recordLocks() {
 	}
 	if blocksTraffic(strongest.lock) && !l.lockTimeout && !l.lockTimeoutDone {
 		l.lockTimeoutDone = true
-		l.add(-1, "require-lock-timeout", SeverityWarning, strongest.lock, strongest.rel,
+		l.add(-1, RuleRequireLockTimeout, SeverityWarning, strongest.lock, strongest.rel,
 			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. Start the file with SET lock_timeout = '2s' (SET LOCAL inside a transaction) and retry on timeout",
 			planner.HazardBlockingLock)
 	}
@@ -647,7 +664,7 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 			if ref != "" && !l.isNew(ref) {
 				refLock := string(pgfacts.MustOf(pgfacts.CreateTable, l.v).RefLock)
 				l.lock(ref, refLock)
-				l.add(k.Location, "add-foreign-key", SeverityInfo, refLock, ref,
+				l.add(k.Location, RuleAddForeignKey, SeverityInfo, refLock, ref,
 					"the foreign key of new table "+name+" takes SHARE ROW EXCLUSIVE on "+ref+" until commit, blocking its writes: keep this transaction short",
 					planner.HazardBlockingLock)
 			}
@@ -695,11 +712,16 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	if ix.Concurrent {
 		l.take(table, pgfacts.CreateIndexConcurrently)
 		if part {
-			l.add(-1, "create-index-on-partitioned-table", SeverityError, lockShareUpdateExclusive, table,
+			l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityError, lockShareUpdateExclusive, table,
 				"CREATE INDEX CONCURRENTLY is not supported on partitioned table "+table+": create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 				planner.HazardNonTransactional)
 		}
 		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, lockShareUpdateExclusive)
+		if !l.isNew(table) && !part {
+			l.add(-1, RuleIndexBuild, SeverityInfo, lockShareUpdateExclusive, table,
+				"CREATE INDEX CONCURRENTLY takes no blocking lock, but reads every row of "+table+" twice and waits for older transactions: on a big table it runs long, and a failure leaves an INVALID index to drop",
+				planner.HazardIndexBuild)
+		}
 		return
 	}
 	l.take(table, pgfacts.CreateIndex)
@@ -708,13 +730,13 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	case !ix.Relation.GetInh():
 		// ON ONLY parent: an invalid index on the parent alone, instant.
 	case part:
-		l.add(-1, "create-index-on-partitioned-table", SeverityWarning, lockShare, table,
+		l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityWarning, lockShare, table,
 			"CREATE INDEX on partitioned table "+table+" blocks writes to it and every partition while all are built: create it ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 			planner.HazardBlockingLock)
 	default:
-		l.add(-1, "require-concurrent-index", SeverityWarning, lockShare, table,
+		l.add(-1, RuleRequireConcurrentIndex, SeverityWarning, lockShare, table,
 			"CREATE INDEX without CONCURRENTLY blocks writes to "+table+" while the index is built: use CREATE INDEX CONCURRENTLY in its own non-transactional file",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 }
 
@@ -739,7 +761,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 				if cascade {
 					msg += " (CASCADE also drops views and foreign keys that depend on it)"
 				}
-				l.add(-1, "ban-drop-table", SeverityWarning, lockAccessExclusive, rel, msg,
+				l.add(-1, RuleBanDropTable, SeverityWarning, lockAccessExclusive, rel, msg,
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 			delete(l.st.tables, rel)
@@ -758,7 +780,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 			} else {
 				l.take(rel, pgfacts.DropIndex)
 				if !l.createdIdx[idx] && !l.isNew(table) {
-					l.add(-1, "require-concurrent-index-drop", SeverityWarning, lockAccessExclusive, rel,
+					l.add(-1, RuleRequireConcurrentIndexDrop, SeverityWarning, lockAccessExclusive, rel,
 						"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: use DROP INDEX CONCURRENTLY in its own non-transactional file",
 						planner.HazardBlockingLock)
 				}
@@ -767,14 +789,25 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 		case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW:
 			l.take(l.qualifyList(items), pgfacts.DropView)
 		case pg_query.ObjectType_OBJECT_SEQUENCE:
-			l.take(l.qualifyList(items), pgfacts.DropSequence)
+			seq := l.qualifyList(items)
+			l.take(seq, pgfacts.DropSequence)
+			if !l.isNew(seq) {
+				l.add(-1, RuleBanDropSequence, SeverityWarning, l.lockOf(pgfacts.DropSequence), seq,
+					"DROP SEQUENCE "+seq+" loses its position: a sequence created again starts over and hands out values already used",
+					planner.HazardDataLoss, planner.HazardIrreversible)
+			}
+			delete(l.created, seq)
+		case pg_query.ObjectType_OBJECT_PUBLICATION:
+			l.add(-1, RuleReplication, SeverityInfo, "", "", "DROP PUBLICATION stops logical replication of its tables", planner.HazardReplication)
 		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_RULE:
 			if len(items) > 1 {
 				l.take(l.qualifyList(items[:len(items)-1]), pgfacts.DropTrigger)
 			}
 		case pg_query.ObjectType_OBJECT_POLICY:
 			if len(items) > 1 {
-				l.take(l.qualifyList(items[:len(items)-1]), pgfacts.CreatePolicy)
+				rel := l.qualifyList(items[:len(items)-1])
+				l.take(rel, pgfacts.CreatePolicy)
+				l.authz(rel, "DROP POLICY removes the rows of "+rel+" it allowed from what roles see under row-level security")
 			}
 		}
 	}
@@ -790,7 +823,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			delete(t.cols, r.Subname)
 		}
 		if !l.isNew(rel) {
-			l.add(-1, "rename-column", SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleRenameColumn, SeverityWarning, lockAccessExclusive, rel,
 				"renaming column "+r.Subname+" of "+rel+" breaks code that still uses the old name: add the new column, keep both in sync with a trigger, backfill, switch the code, then drop the old one",
 				planner.HazardBackwardIncompatible)
 		}
@@ -809,7 +842,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			l.created[nn] = true
 			return
 		}
-		l.add(-1, "rename-table", SeverityWarning, lockAccessExclusive, rel,
+		l.add(-1, RuleRenameTable, SeverityWarning, lockAccessExclusive, rel,
 			"renaming table "+rel+" breaks code that still uses the old name: rename it and create a view with the old name in the same transaction, switch the code, then drop the view",
 			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
@@ -847,19 +880,52 @@ func (l *linter) alterEnum(a *pg_query.AlterEnumStmt) {
 		if !l.inBlock {
 			sev = SeverityWarning
 		}
-		l.add(-1, "enum-add-value-in-transaction", sev, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, sev, "", typ,
 			fmt.Sprintf("ALTER TYPE ... ADD VALUE cannot run inside a transaction block on PostgreSQL %d: put it alone in its own non-transactional file", l.v),
 			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case used >= 0 && inTx:
 		s := l.stmts[used]
-		l.add(-1, "enum-add-value-in-transaction", SeverityError, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, SeverityError, "", typ,
 			fmt.Sprintf("new enum value %q of %s is used at line %d in the same transaction: PostgreSQL rejects it (unsafe use of new value) until the ADD VALUE commits; add the value in its own file", a.NewVal, typ, s.Line),
 			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case l.inBlock:
-		l.add(-1, "enum-add-value-in-transaction", SeverityInfo, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, SeverityInfo, "", typ,
 			"ALTER TYPE ... ADD VALUE in a transaction: the value is not usable until commit and cannot be removed later; prefer its own file",
 			planner.HazardIrreversible)
 	}
+}
+
+// authz reports a change of privileges, policies or row-level security
+// (info: it takes no blocking lock, but a reviewer must see it), unless it
+// is on a table created in this file.
+func (l *linter) authz(rel, msg string) {
+	if rel != "" && l.isNew(rel) {
+		return
+	}
+	l.add(-1, RuleAuthzChange, SeverityInfo, "", rel, msg, planner.HazardAuthz)
+}
+
+// function checks CREATE [OR REPLACE] FUNCTION / PROCEDURE: PostgreSQL
+// tracks what a body uses only for a SQL-standard body (BEGIN ATOMIC,
+// RETURN; "CREATE FUNCTION", 14+); a string body in plpgsql, another
+// procedural language or SQL is not checked when what it uses changes.
+func (l *linter) function(f *pg_query.CreateFunctionStmt) {
+	if f.SqlBody != nil {
+		return
+	}
+	lang := "sql"
+	for _, o := range f.Options {
+		if d := o.GetDefElem(); d != nil && d.Defname == "language" {
+			lang = strings.ToLower(d.Arg.GetString_().GetSval())
+		}
+	}
+	if lang == "c" || lang == "internal" {
+		return
+	}
+	name := l.qualifyList(f.Funcname)
+	l.add(-1, RuleUntrackedDependencies, SeverityInfo, "", "",
+		"PostgreSQL does not track what the "+lang+" body of "+name+" uses: dropping or changing a table, column or function it uses later does not fail, calls do (a SQL-standard body, BEGIN ATOMIC, is tracked)",
+		planner.HazardUntrackedDependencies)
 }
 
 // usesString reports whether a string constant equal to s occurs in n.
@@ -932,7 +998,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		sev = SeverityError
 		msg += "; it also cannot run inside a transaction block"
 	}
-	l.add(-1, "vacuum-full", sev, lockAccessExclusive, rel, msg,
+	l.add(-1, RuleVacuumFull, sev, lockAccessExclusive, rel, msg,
 		planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional)
 }
 
@@ -972,13 +1038,18 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 	if conc {
 		l.take(rel, pgfacts.ReindexConcurrently)
 		l.nonTransactional("REINDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
+		if !l.isNew(rel) {
+			l.add(-1, RuleIndexBuild, SeverityInfo, lockShareUpdateExclusive, rel,
+				"REINDEX CONCURRENTLY takes no blocking lock, but rebuilds every index, reading every row of "+rel,
+				planner.HazardIndexBuild)
+		}
 		return
 	}
 	l.take(rel, pgfacts.Reindex)
 	if l.v >= 12 && !l.isNew(rel) {
-		l.add(-1, "require-concurrent-reindex", SeverityWarning, lockShare, rel,
+		l.add(-1, RuleRequireConcurrentReindex, SeverityWarning, lockShare, rel,
 			"REINDEX without CONCURRENTLY blocks writes to "+rel+" (and queries using the index) while it rebuilds: use REINDEX ... CONCURRENTLY in its own non-transactional file",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 }
 
@@ -1030,8 +1101,16 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 			kind = pgfacts.SetLogged
 		case pg_query.AlterTableType_AT_ReplicaIdentity:
 			kind = pgfacts.ReplicaIdentity
+			if !isNew {
+				l.add(-1, RuleReplication, SeverityInfo, l.lockOf(kind), rel,
+					"REPLICA IDENTITY of "+rel+" changes what logical replication sends for updates and deletes and how subscribers match rows",
+					planner.HazardReplication)
+			}
 		case pg_query.AlterTableType_AT_EnableRowSecurity, pg_query.AlterTableType_AT_DisableRowSecurity:
 			kind = pgfacts.RowSecurity
+			l.authz(rel, "row-level security of "+rel+" turns on or off: which rows each role sees changes (with it on and no policy, roles other than the owner see none)")
+		case pg_query.AlterTableType_AT_ForceRowSecurity, pg_query.AlterTableType_AT_NoForceRowSecurity:
+			l.authz(rel, "FORCE ROW LEVEL SECURITY of "+rel+" changes whether the owner is subject to its policies")
 		}
 		switch c.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn:
@@ -1039,7 +1118,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 		case pg_query.AlterTableType_AT_DropColumn:
 			delete(t.cols, c.Name)
 			if !isNew {
-				l.add(-1, "ban-drop-column", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleBanDropColumn, SeverityWarning, lockAccessExclusive, rel,
 					"dropping column "+c.Name+" of "+rel+" deletes its data and breaks code that still reads or writes it: deploy code that no longer uses it first, drop it in a later release",
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
@@ -1052,7 +1131,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				col.notNull = false
 			}
 			if !isNew {
-				l.add(-1, "drop-not-null", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleDropNotNull, SeverityWarning, lockAccessExclusive, rel,
 					"dropping NOT NULL of "+rel+"."+c.Name+" lets NULLs in that running code may not expect; setting it back later needs a scan or the CHECK recipe",
 					planner.HazardBackwardIncompatible)
 			}
@@ -1063,7 +1142,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				k.valid = true
 			}
 			if held := l.segLocks[l.seg][rel]; !isNew && blocksTraffic(held) {
-				l.add(-1, "validate-in-same-transaction", SeverityWarning, held, rel,
+				l.add(-1, RuleValidateInSameTransaction, SeverityWarning, held, rel,
 					"VALIDATE CONSTRAINT "+c.Name+" runs in the same transaction as an earlier statement that took "+held+" on "+rel+": the lock is held for the whole validation scan. Validate in a later migration file (its own transaction)",
 					planner.HazardBlockingLock, planner.HazardTableScan)
 			}
@@ -1075,7 +1154,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				if c.Subtype == pg_query.AlterTableType_AT_SetUnLogged {
 					what = "SET UNLOGGED"
 				}
-				l.add(-1, "alter-table-set-logged", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleAlterTableSetLogged, SeverityWarning, lockAccessExclusive, rel,
 					what+" rewrites "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked)",
 					planner.HazardBlockingLock, planner.HazardTableRewrite)
 			}
@@ -1156,11 +1235,11 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 	rewrite := pgfacts.MustOf(kind, l.v).Rewrite
 	switch kind {
 	case pgfacts.AddColumnGeneratedStored:
-		l.add(loc, "add-column-generated-stored", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnGeneratedStored, SeverityWarning, lockAccessExclusive, rel,
 			"adding stored generated column "+name+" rewrites the table under ACCESS EXCLUSIVE: add a plain nullable column filled by a trigger, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnIdentity:
-		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, lockAccessExclusive, rel,
 			"adding identity/serial column "+name+" fills every existing row from a sequence: the table is rewritten under ACCESS EXCLUSIVE. Add a nullable column, set its default, backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnVolatileDefault:
@@ -1171,41 +1250,41 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 				why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
 			}
 		}
-		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, lockAccessExclusive, rel,
 			"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnDefault:
 		switch {
 		case rewrite:
-			l.add(loc, "add-column-default", SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddColumnDefault, SeverityWarning, lockAccessExclusive, rel,
 				fmt.Sprintf("on PostgreSQL %d, ADD COLUMN with a DEFAULT rewrites the table under ACCESS EXCLUSIVE (11+ stores a constant default in the catalog): add the column without default, SET DEFAULT, then backfill in batches", l.v),
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		case vol == pgfacts.Stable:
-			l.add(loc, "add-column-stable-default", SeverityInfo, lockAccessExclusive, rel,
+			l.add(loc, RuleAddColumnStableDefault, SeverityInfo, lockAccessExclusive, rel,
 				"the default of "+name+" is evaluated once: every existing row gets the same value (the migration's time for now())")
 		}
 	}
 	if notNull && def == nil && !identity && !generated && !serial {
-		l.add(loc, "adding-not-null-field", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddingNotNullField, SeverityWarning, lockAccessExclusive, rel,
 			"adding NOT NULL column "+name+" without a default fails on a non-empty table and breaks inserts of running code: add it nullable (or with a constant default), backfill, then SET NOT NULL via a validated CHECK",
 			planner.HazardBackwardIncompatible)
 	}
 	if !rewrite {
 		for _, k := range checks {
-			l.add(k.Location, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
+			l.add(k.Location, RuleConstraintMissingNotValid, SeverityWarning, lockAccessExclusive, rel,
 				"ADD COLUMN with a CHECK scans "+rel+" under ACCESS EXCLUSIVE even though the new column is all NULL: add the column, then the CHECK as NOT VALID, VALIDATE it in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		}
 	}
 	for _, k := range uniques {
-		l.add(k.Location, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddUniqueConstraint, SeverityWarning, lockAccessExclusive, rel,
 			"ADD COLUMN ... UNIQUE builds an index under ACCESS EXCLUSIVE: add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 	for _, k := range pks {
-		l.add(k.Location, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
 			"ADD COLUMN ... PRIMARY KEY builds an index under ACCESS EXCLUSIVE: add the column, fill it, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 	return kind
 }
@@ -1237,7 +1316,7 @@ func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string
 	default:
 		msg += "first ADD CONSTRAINT ... CHECK (" + colName + " IS NOT NULL) NOT VALID, VALIDATE it in a later file, then SET NOT NULL (no scan on 12+) and drop the CHECK"
 	}
-	l.add(-1, "set-not-null", SeverityWarning, l.lockOf(kind), rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
+	l.add(-1, RuleSetNotNull, SeverityWarning, l.lockOf(kind), rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
 	return kind
 }
 
@@ -1254,7 +1333,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if k.SkipValidation || isNew {
 			return pgfacts.AddCheckNotValid
 		}
-		l.add(loc, "constraint-missing-not-valid", SeverityWarning, l.lockOf(pgfacts.AddCheck), rel,
+		l.add(loc, RuleConstraintMissingNotValid, SeverityWarning, l.lockOf(pgfacts.AddCheck), rel,
 			"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
 			planner.HazardBlockingLock, planner.HazardTableScan)
 		return pgfacts.AddCheck
@@ -1269,11 +1348,11 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			return kind
 		}
 		if !k.SkipValidation {
-			l.add(loc, "add-foreign-key", SeverityWarning, l.lockOf(kind), rel,
+			l.add(loc, RuleAddForeignKey, SeverityWarning, l.lockOf(kind), rel,
 				"ADD FOREIGN KEY scans "+rel+" while holding SHARE ROW EXCLUSIVE on it and on "+ref+" (writes to both blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		} else if l.st.partitioned[rel] && l.v < 18 {
-			l.add(loc, "add-foreign-key", SeverityError, lockShareRowExclusive, rel,
+			l.add(loc, RuleAddForeignKey, SeverityError, lockShareRowExclusive, rel,
 				fmt.Sprintf("PostgreSQL %d rejects NOT VALID foreign keys on partitioned table %s (18+ accepts them): add it to each partition instead", l.v, rel))
 		}
 		return kind
@@ -1281,9 +1360,9 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if k.Indexname != "" || isNew {
 			return pgfacts.AddUniqueUsingIndex
 		}
-		l.add(loc, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddUniqueConstraint, SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE (reads and writes blocked): CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 		return pgfacts.AddUnique
 	case pg_query.ConstrType_CONSTR_PRIMARY:
 		cols := keyNames(k.Keys)
@@ -1310,18 +1389,18 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			return pgfacts.AddUniqueUsingIndex
 		}
 		if k.Indexname == "" {
-			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE: make the columns NOT NULL via a validated CHECK, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-				planner.HazardBlockingLock, planner.HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan, planner.HazardIndexBuild)
 			return pgfacts.AddUnique
 		}
 		switch {
 		case len(nullable) > 0:
-			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY USING INDEX still scans "+rel+" under ACCESS EXCLUSIVE because "+strings.Join(nullable, ", ")+" may be NULL: SET NOT NULL via a validated CHECK first",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		case len(unknown) > 0 || len(cols) == 0:
-			l.add(loc, "add-primary-key", SeverityInfo, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityInfo, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY USING INDEX scans "+rel+" under ACCESS EXCLUSIVE if a key column is nullable: make it NOT NULL via a validated CHECK first")
 		}
 		return pgfacts.AddUniqueUsingIndex
@@ -1329,9 +1408,9 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if isNew {
 			return pgfacts.AddExclusion
 		}
-		l.add(loc, "add-exclusion-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddExclusionConstraint, SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE and has no online form (no NOT VALID, no USING INDEX): needs a maintenance window",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 		return pgfacts.AddExclusion
 	}
 	return pgfacts.AddCheckNotValid
@@ -1367,7 +1446,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		using = nil
 	}
 	rewriteMsg := func(why string) {
-		l.add(cd.Location, "changing-column-type", SeverityWarning, lockAccessExclusive, rel,
+		l.add(cd.Location, RuleChangingColumnType, SeverityWarning, lockAccessExclusive, rel,
 			"changing "+name+" to "+newT+why+" rewrites the table and its indexes under ACCESS EXCLUSIVE: add a new column kept in sync by a trigger, backfill in batches, then swap",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	}
@@ -1377,7 +1456,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 	}
 	if old == nil {
 		if pgfacts.WideningTarget(typeString(cd.TypeName)) {
-			l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
+			l.add(cd.Location, RuleChangingColumnType, SeverityInfo, lockAccessExclusive, rel,
 				"the old type of "+name+" is unknown to the linter: changing it to "+newT+" is catalog-only if it widens varchar/numeric (no rewrite), otherwise it rewrites the table under ACCESS EXCLUSIVE")
 			return pgfacts.AlterColumnType
 		}
@@ -1395,7 +1474,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		rewriteMsg(" (from " + typeString(old) + ")" + note)
 		return pgfacts.AlterColumnTypeRewrite
 	}
-	l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
+	l.add(cd.Location, RuleChangingColumnType, SeverityInfo, lockAccessExclusive, rel,
 		"changing "+name+" from "+typeString(old)+" to "+newT+" needs no rewrite (a CHECK on the column still re-verifies the table, and a view on it blocks the change)")
 	return pgfacts.AlterColumnType
 }
