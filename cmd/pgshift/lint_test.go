@@ -11,7 +11,7 @@ import (
 func TestLintExitCodesAndText(t *testing.T) {
 	dir := t.TempDir()
 	danger := writeFile(t, dir, "danger.sql", "SET lock_timeout = '2s';\nCREATE INDEX t_a_idx ON t (a);\n")
-	safe := writeFile(t, dir, "safe.sql", "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n")
+	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c integer;\n")
 	info := writeFile(t, dir, "info.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();\n")
 
 	r := pgshift(t, nil, "lint", danger)
@@ -19,7 +19,7 @@ func TestLintExitCodesAndText(t *testing.T) {
 		t.Fatalf("dangerous file: exit %d, want 3 (%+v)", r.code, r)
 	}
 	line := regexp.MustCompile(`^` + regexp.QuoteMeta(danger) +
-		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock\)$`)
+		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock, index-build\)$`)
 	if got := strings.TrimRight(r.stdout, "\n"); !line.MatchString(got) {
 		t.Errorf("stdout %q does not match %s", got, line)
 	}
@@ -116,7 +116,7 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 		t.Errorf("PG10 constant default: %+v, want exit 3 with add-column-default", r)
 	}
 	// The NOT NULL recipe: a CHECK validated by an earlier file proves SET NOT NULL.
-	seq := filepath.Join("..", "..", "planner", "testdata", "lint", "safe", "not_null")
+	seq := filepath.Join("..", "..", "planner", "lint", "testdata", "safe", "not_null")
 	files, _ := filepath.Glob(filepath.Join(seq, "*.sql"))
 	if len(files) != 3 {
 		t.Fatalf("want 3 files in %s, got %v", seq, files)
