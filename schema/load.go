@@ -43,38 +43,17 @@ type LoadTimings struct {
 	Parse, Exec, Introspect time.Duration
 }
 
-// Load returns the model of src. src is either a postgres:// or
-// postgresql:// URL (the database is introspected) or a path ending in
-// ".sql" (loaded with LoadSQL through the dev server devURL) or
-// "dir://PATH", a migrations directory whose up migrations are replayed in
-// version order on the dev server (LoadMigrationDir). An empty src
-// means the URL in DATABASE_URL or, when that is empty too, the libpq PG*
-// environment variables. Errors name the source.
-func Load(ctx context.Context, src, devURL string) (*Schema, error) {
-	r, err := LoadSource(ctx, src, devURL)
+// LoadURL introspects the database at u (a postgres:// or postgresql://
+// URL, or "" for DATABASE_URL and then the libpq PG* variables); runner
+// parameters (x-...) are removed first (CleanURL). Turning a --from/--to
+// argument into a model is package schema/source's job. Errors name the host.
+func LoadURL(ctx context.Context, u string) (*LoadResult, error) {
+	start := time.Now()
+	s, err := introspectURL(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return r.Schema, nil
-}
-
-// LoadSource is Load that also returns the loader's notes.
-func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
-	switch {
-	case IsURL(src) || src == "":
-		start := time.Now()
-		s, err := introspectURL(ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
-	case IsDirSource(src):
-		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
-	case strings.HasSuffix(strings.ToLower(src), ".sql"):
-		return LoadSQLFile(ctx, devURL, src)
-	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file or dir://<migrations directory>", src)
-	}
+	return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 }
 
 // IsURL reports whether src is a postgres:// or postgresql:// URL.

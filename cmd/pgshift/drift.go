@@ -136,7 +136,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		Drift: []driftChange{}, InvalidIndexes: []invalidIndex{}, Notes: []string{}}
 
 	// The live database: its schema, and the runner's state.
-	live, err := schema.LoadSource(ctx, dbURL, "")
+	live, err := loadArg(ctx, dbURL, noDev(dbURL))
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		expected = r.Schema
 	}
 	if f.schemaFile != "" {
-		desired, err := schema.LoadSource(ctx, f.schemaFile, dev)
+		desired, err := loadArg(ctx, f.schemaFile, fixedDev(dev))
 		if err != nil {
 			return sideError("--schema", err)
 		}

@@ -257,7 +257,7 @@ database: the plan from a freshly created database to it.`,
 				tm.since("empty", t0)
 				emptyc <- emptyResult{s, err}
 			}()
-			r, err := schema.LoadSource(ctx, src, "")
+			r, err := loadArg(ctx, src, noDev(src))
 			er := <-emptyc // always wait: the scratch database is dropped by then
 			if err != nil {
 				return err
