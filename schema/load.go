@@ -56,6 +56,13 @@ func LoadURL(ctx context.Context, u string) (*LoadResult, error) {
 	return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 }
 
+// IsSchemaDir reports whether path is a directory (a desired schema in
+// several .sql files, read in name order).
+func IsSchemaDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
 // IsURL reports whether src is a postgres:// or postgresql:// URL.
 func IsURL(src string) bool {
 	l := strings.ToLower(src)
@@ -153,18 +160,19 @@ func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
 // LoadSQLFile is LoadSQL that also returns the loader's notes.
 func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
 	start := time.Now()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read schema file: %w", err)
-	}
-	stmts, err := SplitSQL(path, src)
+	stmts, files, err := ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
 	}
-	anns, err := parseAnnotations(path, string(src), stmts)
-	if err != nil {
-		return nil, err
+	var anns []Annotation
+	for _, f := range files {
+		a, err := parseAnnotations(f.Path, string(f.Src), f.Stmts)
+		if err != nil {
+			return nil, err
+		}
+		anns = append(anns, a...)
 	}
+	files = nil
 	res := &LoadResult{}
 	res.Timings.Parse = time.Since(start)
 	start = time.Now()
@@ -175,7 +183,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		case st.Kind == "CreatedbStmt" || st.Kind == "DropdbStmt" || st.Kind == "AlterDatabaseStmt" ||
 			st.Kind == "AlterDatabaseSetStmt" || st.Kind == "AlterDatabaseRefreshCollStmt":
 			// Database-level statements would act on other databases of the dev server.
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", path, st.Line, st.Col, st.Kind))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", st.FileOr(path), st.Line, st.Col, st.Kind))
 		default:
 			exec = append(exec, st)
 		}
@@ -367,7 +375,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 	for _, st := range stmts {
 		if _, err := conn.Exec(ctx, st.Text, pgx.QueryExecModeSimpleProtocol); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return fmt.Errorf("%s:%d:%d: %w", path, st.Line, st.Col, cerr)
+				return fmt.Errorf("%s:%d:%d: %w", st.FileOr(path), st.Line, st.Col, cerr)
 			}
 			return stmtError(path, st, err)
 		}
@@ -377,6 +385,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 
 // stmtError locates a server error in the file.
 func stmtError(path string, st Statement, err error) error {
+	path = st.FileOr(path)
 	line, col := st.Line, st.Col
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -410,10 +419,10 @@ func skipExistingRoles(ctx context.Context, admin *pgx.Conn, path string, stmts 
 				return nil, fmt.Errorf("look up role %s on the dev server: %w", QuoteIdent(cr.Role), err)
 			}
 			if exists {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 				continue
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 		}
 		out = append(out, st)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -103,8 +102,8 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, u := range unlisted {
-		fmt.Fprintf(e.stderr, "-- note: %s is not in %s (written by hand?); it will be added\n", filepath.Join(dir, u), emit.SumFile)
+	for _, n := range sumNotes(dir, unlisted) {
+		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
 	}
 	return format, nil
 }

@@ -76,12 +76,19 @@ in the server's own normal form.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	var cf configFlags
+	cf.register(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e, cf) }
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = readBuildVersion().short()
+	root.SetVersionTemplate("pgshift {{.Version}}\n")
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newHashCmd(e))
+	root.AddCommand(newBaselineCmd(e))
 	return root
 }
 
@@ -94,6 +101,7 @@ type sourceFlags struct {
 	allowDrop bool
 	batchSize int
 	pgVersion int
+	scope     scopeFlags
 }
 
 // planOptions returns the planner options the flags ask for.
@@ -106,14 +114,15 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file or git:REV:PATH (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file, directory of .sql files, dir://MIGRATIONS or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file (\\i and \\ir followed), directory of .sql files (name order) or git:REV:PATH (required)")
 	f.dev.register(cmd)
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
+	f.scope.register(cmd, "")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -225,6 +234,7 @@ changes or on error.`,
 func newInspectCmd(e env) *cobra.Command {
 	var dbURL string
 	var df devFlags
+	var sf scopeFlags
 	cmd := &cobra.Command{
 		Use:   "inspect [--url URL]",
 		Short: "Print a database's schema as SQL",
@@ -238,6 +248,10 @@ database: the plan from a freshly created database to it.`,
 				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
 			}
 			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
+			flt, err := sf.filter("")
+			if err != nil {
+				return err
+			}
 			ds := newDevSource(e, df)
 			defer ds.Close()
 			dev, err := ds.URL(ctx)
@@ -267,13 +281,14 @@ database: the plan from a freshly created database to it.`,
 				return er.err
 			}
 			empty := er.s
+			scopeNotes := applyFilter(flt, empty, r.Schema)
 			t0 = time.Now()
 			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
 			tm.since("plan", t0)
-			report(e, r.Notes, r.Schema.Unmanaged, plan.Notes)
+			report(e, append(r.Notes, scopeNotes...), r.Schema.Unmanaged, plan.Notes)
 			t0 = time.Now()
 			sql := emit.SQL(plan)
 			tm.since("emit", t0)
@@ -285,17 +300,23 @@ database: the plan from a freshly created database to it.`,
 	}
 	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
 	df.register(cmd)
+	sf.register(cmd, "")
 	return cmd
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
+	flt, err := f.scope.filter(f.to)
+	if err != nil {
+		return nil, err
+	}
 	from, to, done, err := loadSides(ctx, e, f)
 	defer done()
 	if err != nil {
 		return nil, err
 	}
+	scopeNotes := applyFilter(flt, from.Schema, to.Schema)
 	tm, t0 := newTimer(e), time.Now()
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
@@ -312,7 +333,7 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	}
 	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
-	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
+	report(e, append(append(from.Notes, to.Notes...), scopeNotes...), unmanaged, plan.Notes)
 	return plan, nil
 }
 

@@ -124,7 +124,29 @@ type LintOptions struct {
 	// Objects created by an earlier file are NOT exempt from rules: only
 	// objects created in the same file are (they are empty).
 	State *LintState
+	// Transaction says how the runner runs the file; the zero value,
+	// TxAsSent, judges the file by its own BEGIN/COMMIT, as a runner that
+	// sends the file as one query string (golang-migrate) runs it.
+	Transaction TxMode
 }
+
+// TxMode is how a migration runner runs a file's statements.
+type TxMode int
+
+const (
+	// TxAsSent: the file runs as written, sent as one query string (a
+	// multi-statement string is one implicit transaction block; see the
+	// PostgreSQL docs, "Multiple Statements in a Simple Query"). This is
+	// golang-migrate's behaviour, and dbmate's with transaction:false.
+	TxAsSent TxMode = iota
+	// TxWrapped: the runner wraps the whole file in one transaction (goose,
+	// dbmate and Flyway by default).
+	TxWrapped
+	// TxNone: the runner sends statements one by one in autocommit mode
+	// (goose "-- +goose NO TRANSACTION", Flyway executeInTransaction=false):
+	// every statement is a transaction of its own.
+	TxNone
+)
 
 // LintState is what the linter knows about the database from earlier
 // files: it is updated by every Lint call it is passed to.
@@ -229,6 +251,10 @@ func run(stmts []schema.Statement, opts LintOptions) *linter {
 		createdIdx: map[string]bool{},
 		segLocks:   map[int]map[string]string{},
 		stmts:      stmts,
+		tx:         opts.Transaction,
+	}
+	if l.tx == TxWrapped {
+		l.inBlock = true
 	}
 	if l.v == 0 {
 		l.v = DefaultLintPGVersion
@@ -266,6 +292,8 @@ type linter struct {
 	// transactions of the file (a boundary at every BEGIN and COMMIT).
 	inBlock bool
 	seg     int
+	// tx is how the runner runs the file (LintOptions.Transaction).
+	tx TxMode
 	// segLocks: per transaction, the strongest lock held on each relation.
 	segLocks map[int]map[string]string
 	// lockTimeout is true once SET lock_timeout ran; lockTimeoutDone once
@@ -403,6 +431,8 @@ func (l *linter) nonTransactional(what, rel, lock string) {
 		l.add(-1, RuleConcurrentlyInTransaction, SeverityError, lock, rel,
 			what+" cannot run inside a transaction block: move it out of BEGIN ... COMMIT, alone in its own migration file",
 			planner.HazardNonTransactional)
+	case l.tx == TxNone:
+		// Autocommit, one statement at a time: nothing to report.
 	case l.substantive > 1:
 		l.add(-1, RuleConcurrentlyInTransaction, SeverityWarning, lock, rel,
 			what+" cannot run inside a transaction block, and a runner that sends the file as one multi-statement query runs it in one: put it alone in its own migration file",
@@ -420,6 +450,9 @@ func (l *linter) stmt(s schema.Statement) {
 		l.verdict.Kinds = l.kinds
 		l.verdicts = append(l.verdicts, l.verdict)
 	}()
+	if l.tx == TxNone && !l.inBlock {
+		l.seg++ // autocommit: every statement is a transaction of its own
+	}
 	switch n := s.Node.GetNode().(type) {
 	case *pg_query.Node_TransactionStmt:
 		switch n.TransactionStmt.Kind {
@@ -873,7 +906,7 @@ func (l *linter) alterEnum(a *pg_query.AlterEnumStmt) {
 			break
 		}
 	}
-	inTx := l.inBlock || l.substantive > 1
+	inTx := l.inBlock || l.substantive > 1 && l.tx != TxNone
 	switch {
 	case l.v < 12 && inTx:
 		sev := SeverityError

@@ -2,12 +2,12 @@ package offline
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"github.com/pgshift/pgshift/schema"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/pgshift/pgshift/schema"
 )
 
 // OfflineResult is a schema file modeled without a server (LoadOffline).
@@ -27,12 +27,14 @@ type GapUse struct {
 }
 
 // LoadOfflineFile is LoadOffline for a file on disk.
+// It follows \i / \ir includes and reads a directory of .sql files as
+// schema.ReadSchemaFile does.
 func LoadOfflineFile(path string) (*OfflineResult, error) {
-	src, err := os.ReadFile(path)
+	stmts, _, err := schema.ReadSchemaFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read schema file: %w", err)
+		return nil, err
 	}
-	return LoadOffline(path, src)
+	return loadOffline(path, stmts)
 }
 
 // LoadOffline builds the model of a schema file from its parse tree alone,
@@ -47,11 +49,18 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadOffline(path, stmts)
+}
+
+// loadOffline is LoadOffline for statements already split (each in
+// Statement.File, else in path).
+func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) {
 	b := newOffline(path)
 	for _, st := range stmts {
-		b.pos = fmt.Sprintf("%s:%d:%d", path, st.Line, st.Col)
+		file := st.FileOr(path)
+		b.pos = fmt.Sprintf("%s:%d:%d", file, st.Line, st.Col)
 		if err := b.stmt(st); err != nil {
-			return nil, &schema.PosError{File: path, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
+			return nil, &schema.PosError{File: file, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
 		}
 	}
 	schema.SortModel(b.s)

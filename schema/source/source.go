@@ -25,8 +25,8 @@ const (
 	// URL is a live database (postgres:// or postgresql://), or "" for
 	// DATABASE_URL and then the libpq PG* variables: introspected.
 	URL Kind = iota
-	// File is a schema file ending in .sql: loaded on the dev server, or
-	// modeled offline.
+	// File is a schema file ending in .sql, or a directory of .sql files
+	// (read in name order): loaded on the dev server, or modeled offline.
 	File
 	// Git is git:REV:PATH, a schema file at a revision of the current
 	// directory's repository (git show REV:PATH).
@@ -57,16 +57,16 @@ func Parse(arg string) (Source, error) {
 			return Source{}, fmt.Errorf("source %q: want dir://<migrations directory>", arg)
 		}
 		return Source{Arg: arg, Kind: Dir, Path: p}, nil
-	case strings.HasPrefix(arg, "git:"):
+	case IsGit(arg):
 		rev, path, ok := strings.Cut(strings.TrimPrefix(arg, "git:"), ":")
 		if !ok || rev == "" || path == "" {
 			return Source{}, fmt.Errorf("source %q: want git:REV:PATH", arg)
 		}
 		return Source{Arg: arg, Kind: Git, Path: path, Rev: rev}, nil
-	case strings.HasSuffix(strings.ToLower(arg), ".sql"):
+	case strings.HasSuffix(strings.ToLower(arg), ".sql") || schema.IsSchemaDir(arg):
 		return Source{Arg: arg, Kind: File, Path: arg}, nil
 	}
-	return Source{}, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, git:REV:PATH or dir://<migrations directory>", arg)
+	return Source{}, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files, git:REV:PATH or dir://<migrations directory>", arg)
 }
 
 // IsFile reports whether the source is a schema file (on disk or in git):
@@ -161,4 +161,13 @@ func (s Source) readGit(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("source %s: git show: %w: %s", s.Arg, err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
+}
+
+// IsGit reports whether arg is spelled git:REV:PATH (without checking it).
+func IsGit(arg string) bool { return strings.HasPrefix(arg, "git:") }
+
+// IsSchemaFile reports whether arg names one schema file, a .sql path or
+// git:REV:PATH, by its spelling alone (the disk is not consulted).
+func IsSchemaFile(arg string) bool {
+	return IsGit(arg) || strings.HasSuffix(strings.ToLower(arg), ".sql")
 }
