@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/planner"
@@ -53,14 +52,10 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
-// Lock levels as PostgreSQL's "Explicit Locking" chapter names them; which
-// statement takes which is in package internal/pgfacts.
-const (
-	lockShareUpdateExclusive = string(pgfacts.ShareUpdateExclusive)
-	lockShare                = string(pgfacts.Share)
-	lockShareRowExclusive    = string(pgfacts.ShareRowExclusive)
-	lockAccessExclusive      = string(pgfacts.AccessExclusive)
-)
+// lockAccessExclusive is the lock CREATE TABLE … PARTITION OF and ATTACH
+// PARTITION take on the table that becomes a partition ("Table
+// Partitioning"); every other statement's locks come from internal/pgfacts.
+const lockAccessExclusive = string(pgfacts.AccessExclusive)
 
 // lockRank returns the strength of a lock level (0 for none).
 func lockRank(l string) int { return pgfacts.Lock(l).Rank() }
@@ -485,7 +480,7 @@ func (l *linter) stmt(s schema.Statement) {
 			rel := l.qualify(r.GetRangeVar())
 			l.take(rel, pgfacts.Truncate)
 			if !l.isNew(rel) {
-				l.add(r.GetRangeVar().GetLocation(), RuleBanTruncate, SeverityWarning, lockAccessExclusive, rel,
+				l.add(r.GetRangeVar().GetLocation(), RuleBanTruncate, SeverityWarning, l.lockOf(pgfacts.Truncate), rel,
 					"TRUNCATE deletes every row of "+rel, planner.HazardDataLoss, planner.HazardIrreversible)
 			}
 		}
@@ -505,7 +500,7 @@ func (l *linter) stmt(s schema.Statement) {
 			if target == "" {
 				target = "every previously clustered table"
 			}
-			l.add(-1, RuleCluster, SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleCluster, SeverityWarning, l.lockOf(pgfacts.Cluster), rel,
 				"CLUSTER rewrites "+target+" under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack",
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		}
@@ -519,7 +514,7 @@ func (l *linter) stmt(s schema.Statement) {
 		} else {
 			l.take(rel, pgfacts.RefreshMatView)
 			if !l.isNew(rel) {
-				l.add(-1, RuleRequireConcurrentRefresh, SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleRequireConcurrentRefresh, SeverityWarning, l.lockOf(pgfacts.RefreshMatView), rel,
 					"REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of "+rel+" for the whole refresh: use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index)",
 					planner.HazardBlockingLock)
 			}
@@ -745,13 +740,13 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	if ix.Concurrent {
 		l.take(table, pgfacts.CreateIndexConcurrently)
 		if part {
-			l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityError, lockShareUpdateExclusive, table,
+			l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityError, l.lockOf(pgfacts.CreateIndexConcurrently), table,
 				"CREATE INDEX CONCURRENTLY is not supported on partitioned table "+table+": create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 				planner.HazardNonTransactional)
 		}
-		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, lockShareUpdateExclusive)
+		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, l.lockOf(pgfacts.CreateIndexConcurrently))
 		if !l.isNew(table) && !part {
-			l.add(-1, RuleIndexBuild, SeverityInfo, lockShareUpdateExclusive, table,
+			l.add(-1, RuleIndexBuild, SeverityInfo, l.lockOf(pgfacts.CreateIndexConcurrently), table,
 				"CREATE INDEX CONCURRENTLY takes no blocking lock, but reads every row of "+table+" twice and waits for older transactions: on a big table it runs long, and a failure leaves an INVALID index to drop",
 				planner.HazardIndexBuild)
 		}
@@ -763,11 +758,11 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	case !ix.Relation.GetInh():
 		// ON ONLY parent: an invalid index on the parent alone, instant.
 	case part:
-		l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityWarning, lockShare, table,
+		l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityWarning, l.lockOf(pgfacts.CreateIndex), table,
 			"CREATE INDEX on partitioned table "+table+" blocks writes to it and every partition while all are built: create it ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 			planner.HazardBlockingLock)
 	default:
-		l.add(-1, RuleRequireConcurrentIndex, SeverityWarning, lockShare, table,
+		l.add(-1, RuleRequireConcurrentIndex, SeverityWarning, l.lockOf(pgfacts.CreateIndex), table,
 			"CREATE INDEX without CONCURRENTLY blocks writes to "+table+" while the index is built: use CREATE INDEX CONCURRENTLY in its own non-transactional file",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
@@ -794,7 +789,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 				if cascade {
 					msg += " (CASCADE also drops views and foreign keys that depend on it)"
 				}
-				l.add(-1, RuleBanDropTable, SeverityWarning, lockAccessExclusive, rel, msg,
+				l.add(-1, RuleBanDropTable, SeverityWarning, l.lockOf(pgfacts.DropTable), rel, msg,
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 			delete(l.st.tables, rel)
@@ -809,11 +804,11 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 			}
 			if d.Concurrent {
 				l.take(rel, pgfacts.DropIndexConcurrently)
-				l.nonTransactional("DROP INDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
+				l.nonTransactional("DROP INDEX CONCURRENTLY", rel, l.lockOf(pgfacts.DropIndexConcurrently))
 			} else {
 				l.take(rel, pgfacts.DropIndex)
 				if !l.createdIdx[idx] && !l.isNew(table) {
-					l.add(-1, RuleRequireConcurrentIndexDrop, SeverityWarning, lockAccessExclusive, rel,
+					l.add(-1, RuleRequireConcurrentIndexDrop, SeverityWarning, l.lockOf(pgfacts.DropIndex), rel,
 						"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: use DROP INDEX CONCURRENTLY in its own non-transactional file",
 						planner.HazardBlockingLock)
 				}
@@ -856,7 +851,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			delete(t.cols, r.Subname)
 		}
 		if !l.isNew(rel) {
-			l.add(-1, RuleRenameColumn, SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleRenameColumn, SeverityWarning, l.lockOf(pgfacts.RenameColumn), rel,
 				"renaming column "+r.Subname+" of "+rel+" breaks code that still uses the old name: add the new column, keep both in sync with a trigger, backfill, switch the code, then drop the old one",
 				planner.HazardBackwardIncompatible)
 		}
@@ -875,7 +870,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			l.created[nn] = true
 			return
 		}
-		l.add(-1, RuleRenameTable, SeverityWarning, lockAccessExclusive, rel,
+		l.add(-1, RuleRenameTable, SeverityWarning, l.lockOf(pgfacts.RenameTable), rel,
 			"renaming table "+rel+" breaks code that still uses the old name: rename it and create a view with the old name in the same transaction, switch the code, then drop the view",
 			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
@@ -964,40 +959,12 @@ func (l *linter) function(f *pg_query.CreateFunctionStmt) {
 // usesString reports whether a string constant equal to s occurs in n.
 func usesString(n *pg_query.Node, s string) bool {
 	found := false
-	walkProto(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		if c, ok := m.Interface().(*pg_query.A_Const); ok && c.GetSval().GetSval() == s {
+	schema.WalkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+		if c := x.GetAConst(); c != nil && c.GetSval().GetSval() == s {
 			found = true
 		}
-		return !found
 	})
 	return found
-}
-
-// walkProto calls fn for m and every message nested in it, depth first,
-// until fn returns false.
-func walkProto(m protoreflect.Message, fn func(protoreflect.Message) bool) bool {
-	if !m.IsValid() {
-		return true
-	}
-	if !fn(m) {
-		return false
-	}
-	ok := true
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Message() == nil || fd.IsMap() {
-			return true
-		}
-		if fd.IsList() {
-			lst := v.List()
-			for i := 0; i < lst.Len() && ok; i++ {
-				ok = walkProto(lst.Get(i).Message(), fn)
-			}
-			return ok
-		}
-		ok = walkProto(v.Message(), fn)
-		return ok
-	})
-	return ok
 }
 
 func (l *linter) vacuum(v *pg_query.VacuumStmt) {
@@ -1031,7 +998,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		sev = SeverityError
 		msg += "; it also cannot run inside a transaction block"
 	}
-	l.add(-1, RuleVacuumFull, sev, lockAccessExclusive, rel, msg,
+	l.add(-1, RuleVacuumFull, sev, l.lockOf(pgfacts.VacuumFull), rel, msg,
 		planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional)
 }
 
@@ -1070,9 +1037,9 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 	}
 	if conc {
 		l.take(rel, pgfacts.ReindexConcurrently)
-		l.nonTransactional("REINDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
+		l.nonTransactional("REINDEX CONCURRENTLY", rel, l.lockOf(pgfacts.ReindexConcurrently))
 		if !l.isNew(rel) {
-			l.add(-1, RuleIndexBuild, SeverityInfo, lockShareUpdateExclusive, rel,
+			l.add(-1, RuleIndexBuild, SeverityInfo, l.lockOf(pgfacts.ReindexConcurrently), rel,
 				"REINDEX CONCURRENTLY takes no blocking lock, but rebuilds every index, reading every row of "+rel,
 				planner.HazardIndexBuild)
 		}
@@ -1080,7 +1047,7 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 	}
 	l.take(rel, pgfacts.Reindex)
 	if l.v >= 12 && !l.isNew(rel) {
-		l.add(-1, RuleRequireConcurrentReindex, SeverityWarning, lockShare, rel,
+		l.add(-1, RuleRequireConcurrentReindex, SeverityWarning, l.lockOf(pgfacts.Reindex), rel,
 			"REINDEX without CONCURRENTLY blocks writes to "+rel+" (and queries using the index) while it rebuilds: use REINDEX ... CONCURRENTLY in its own non-transactional file",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
@@ -1151,7 +1118,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 		case pg_query.AlterTableType_AT_DropColumn:
 			delete(t.cols, c.Name)
 			if !isNew {
-				l.add(-1, RuleBanDropColumn, SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleBanDropColumn, SeverityWarning, l.lockOf(pgfacts.DropColumn), rel,
 					"dropping column "+c.Name+" of "+rel+" deletes its data and breaks code that still reads or writes it: deploy code that no longer uses it first, drop it in a later release",
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
@@ -1164,7 +1131,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				col.notNull = false
 			}
 			if !isNew {
-				l.add(-1, RuleDropNotNull, SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleDropNotNull, SeverityWarning, l.lockOf(pgfacts.DropNotNull), rel,
 					"dropping NOT NULL of "+rel+"."+c.Name+" lets NULLs in that running code may not expect; setting it back later needs a scan or the CHECK recipe",
 					planner.HazardBackwardIncompatible)
 			}
@@ -1187,7 +1154,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				if c.Subtype == pg_query.AlterTableType_AT_SetUnLogged {
 					what = "SET UNLOGGED"
 				}
-				l.add(-1, RuleAlterTableSetLogged, SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleAlterTableSetLogged, SeverityWarning, l.lockOf(pgfacts.SetLogged), rel,
 					what+" rewrites "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked)",
 					planner.HazardBlockingLock, planner.HazardTableRewrite)
 			}
@@ -1268,11 +1235,11 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 	rewrite := pgfacts.MustOf(kind, l.v).Rewrite
 	switch kind {
 	case pgfacts.AddColumnGeneratedStored:
-		l.add(loc, RuleAddColumnGeneratedStored, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnGeneratedStored, SeverityWarning, l.lockOf(kind), rel,
 			"adding stored generated column "+name+" rewrites the table under ACCESS EXCLUSIVE: add a plain nullable column filled by a trigger, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnIdentity:
-		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, l.lockOf(kind), rel,
 			"adding identity/serial column "+name+" fills every existing row from a sequence: the table is rewritten under ACCESS EXCLUSIVE. Add a nullable column, set its default, backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnVolatileDefault:
@@ -1283,39 +1250,39 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 				why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
 			}
 		}
-		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, l.lockOf(kind), rel,
 			"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case pgfacts.AddColumnDefault:
 		switch {
 		case rewrite:
-			l.add(loc, RuleAddColumnDefault, SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddColumnDefault, SeverityWarning, l.lockOf(kind), rel,
 				fmt.Sprintf("on PostgreSQL %d, ADD COLUMN with a DEFAULT rewrites the table under ACCESS EXCLUSIVE (11+ stores a constant default in the catalog): add the column without default, SET DEFAULT, then backfill in batches", l.v),
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		case vol == pgfacts.Stable:
-			l.add(loc, RuleAddColumnStableDefault, SeverityInfo, lockAccessExclusive, rel,
+			l.add(loc, RuleAddColumnStableDefault, SeverityInfo, l.lockOf(kind), rel,
 				"the default of "+name+" is evaluated once: every existing row gets the same value (the migration's time for now())")
 		}
 	}
 	if notNull && def == nil && !identity && !generated && !serial {
-		l.add(loc, RuleAddingNotNullField, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddingNotNullField, SeverityWarning, l.lockOf(pgfacts.AddColumn), rel,
 			"adding NOT NULL column "+name+" without a default fails on a non-empty table and breaks inserts of running code: add it nullable (or with a constant default), backfill, then SET NOT NULL via a validated CHECK",
 			planner.HazardBackwardIncompatible)
 	}
 	if !rewrite {
 		for _, k := range checks {
-			l.add(k.Location, RuleConstraintMissingNotValid, SeverityWarning, lockAccessExclusive, rel,
+			l.add(k.Location, RuleConstraintMissingNotValid, SeverityWarning, l.lockOf(pgfacts.AddColumn), rel,
 				"ADD COLUMN with a CHECK scans "+rel+" under ACCESS EXCLUSIVE even though the new column is all NULL: add the column, then the CHECK as NOT VALID, VALIDATE it in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		}
 	}
 	for _, k := range uniques {
-		l.add(k.Location, RuleAddUniqueConstraint, SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddUniqueConstraint, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD COLUMN ... UNIQUE builds an index under ACCESS EXCLUSIVE: add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 	for _, k := range pks {
-		l.add(k.Location, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD COLUMN ... PRIMARY KEY builds an index under ACCESS EXCLUSIVE: add the column, fill it, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
@@ -1385,7 +1352,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 				"ADD FOREIGN KEY scans "+rel+" while holding SHARE ROW EXCLUSIVE on it and on "+ref+" (writes to both blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		} else if l.st.partitioned[rel] && l.v < 18 {
-			l.add(loc, RuleAddForeignKey, SeverityError, lockShareRowExclusive, rel,
+			l.add(loc, RuleAddForeignKey, SeverityError, l.lockOf(pgfacts.AddForeignKeyNotValid), rel,
 				fmt.Sprintf("PostgreSQL %d rejects NOT VALID foreign keys on partitioned table %s (18+ accepts them): add it to each partition instead", l.v, rel))
 		}
 		return kind
@@ -1393,7 +1360,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if k.Indexname != "" || isNew {
 			return pgfacts.AddUniqueUsingIndex
 		}
-		l.add(loc, RuleAddUniqueConstraint, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddUniqueConstraint, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE (reads and writes blocked): CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 		return pgfacts.AddUnique
@@ -1422,18 +1389,18 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			return pgfacts.AddUniqueUsingIndex
 		}
 		if k.Indexname == "" {
-			l.add(loc, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE: make the columns NOT NULL via a validated CHECK, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
 				planner.HazardBlockingLock, planner.HazardTableScan, planner.HazardIndexBuild)
 			return pgfacts.AddUnique
 		}
 		switch {
 		case len(nullable) > 0:
-			l.add(loc, RuleAddPrimaryKey, SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY USING INDEX still scans "+rel+" under ACCESS EXCLUSIVE because "+strings.Join(nullable, ", ")+" may be NULL: SET NOT NULL via a validated CHECK first",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		case len(unknown) > 0 || len(cols) == 0:
-			l.add(loc, RuleAddPrimaryKey, SeverityInfo, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityInfo, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY USING INDEX scans "+rel+" under ACCESS EXCLUSIVE if a key column is nullable: make it NOT NULL via a validated CHECK first")
 		}
 		return pgfacts.AddUniqueUsingIndex
@@ -1441,7 +1408,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if isNew {
 			return pgfacts.AddExclusion
 		}
-		l.add(loc, RuleAddExclusionConstraint, SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddExclusionConstraint, SeverityWarning, l.lockOf(pgfacts.AddExclusion), rel,
 			"ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE and has no online form (no NOT VALID, no USING INDEX): needs a maintenance window",
 			planner.HazardBlockingLock, planner.HazardIndexBuild)
 		return pgfacts.AddExclusion
@@ -1479,7 +1446,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		using = nil
 	}
 	rewriteMsg := func(why string) {
-		l.add(cd.Location, RuleChangingColumnType, SeverityWarning, lockAccessExclusive, rel,
+		l.add(cd.Location, RuleChangingColumnType, SeverityWarning, l.lockOf(pgfacts.AlterColumnTypeRewrite), rel,
 			"changing "+name+" to "+newT+why+" rewrites the table and its indexes under ACCESS EXCLUSIVE: add a new column kept in sync by a trigger, backfill in batches, then swap",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	}
@@ -1489,7 +1456,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 	}
 	if old == nil {
 		if pgfacts.WideningTarget(typeString(cd.TypeName)) {
-			l.add(cd.Location, RuleChangingColumnType, SeverityInfo, lockAccessExclusive, rel,
+			l.add(cd.Location, RuleChangingColumnType, SeverityInfo, l.lockOf(pgfacts.AlterColumnTypeRewrite), rel,
 				"the old type of "+name+" is unknown to the linter: changing it to "+newT+" is catalog-only if it widens varchar/numeric (no rewrite), otherwise it rewrites the table under ACCESS EXCLUSIVE")
 			return pgfacts.AlterColumnType
 		}
@@ -1507,7 +1474,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		rewriteMsg(" (from " + typeString(old) + ")" + note)
 		return pgfacts.AlterColumnTypeRewrite
 	}
-	l.add(cd.Location, RuleChangingColumnType, SeverityInfo, lockAccessExclusive, rel,
+	l.add(cd.Location, RuleChangingColumnType, SeverityInfo, l.lockOf(pgfacts.AlterColumnType), rel,
 		"changing "+name+" from "+typeString(old)+" to "+newT+" needs no rewrite (a CHECK on the column still re-verifies the table, and a view on it blocks the change)")
 	return pgfacts.AlterColumnType
 }
