@@ -141,7 +141,7 @@ func TestLintGitHubFormat(t *testing.T) {
 	f := writeFile(t, dir, "a,b.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n")
 	r := pgshift(t, nil, "lint", "--format", "github", f)
 	want := "::warning file=" + strings.ReplaceAll(f, ",", "%2C") + ",line=2,col=1,title=pgshift require-concurrent-index::CREATE INDEX without CONCURRENTLY"
-	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock)") {
+	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock, index-build)") {
 		t.Fatalf("exit %d, want an annotation starting %q:\n%s", r.code, want, r.stdout)
 	}
 	if strings.Count(r.stdout, "\n") != 1 {
