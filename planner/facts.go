@@ -22,6 +22,13 @@ func (b *builder) major() int {
 // fact returns the pgfacts row of kind k for the target major.
 func (b *builder) fact(k pgfacts.Kind) pgfacts.Fact { return pgfacts.MustOf(k, b.major()) }
 
+// partFacts returns the facts of a recipe part that runs as statement kind
+// k on rels (the lock, rewrite and scan of pgfacts' row).
+func (b *builder) partFacts(k pgfacts.Kind, rels ...string) facts {
+	f := b.fact(k)
+	return facts{lock: string(f.Lock), relations: rels, rewrites: f.Rewrite, scans: f.Scan}
+}
+
 // lockOf returns the lock of kind k on the target major, as Step.Lock spells it.
 func (b *builder) lockOf(k pgfacts.Kind) string { return string(b.fact(k).Lock) }
 

@@ -188,7 +188,7 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 		down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + i.Key() + ";"},
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockShareUpdateExcl, relations: []string{i.Table}, scans: true},
+		facts:       b.partFacts(pgfacts.CreateIndexConcurrently, i.Table),
 	}
 	build.facts.hazard(HazardIndexBuild, "reads every row of "+i.Table+" (twice) and waits for older transactions; reads and writes go on")
 	parts := []part{build}
@@ -230,9 +230,9 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			return nil // NOT VALID foreign keys on partitioned tables need PostgreSQL 18
 		}
 		rels := []string{k}
-		addLock := LockAccessExclusive
+		addKind := pgfacts.AddCheckNotValid
 		if c.Type == schema.ConstraintForeignKey {
-			addLock = LockShareRowExclusive
+			addKind = pgfacts.AddForeignKeyNotValid
 			if c.ReferencedTable != "" && c.ReferencedTable != k {
 				rels = append(rels, c.ReferencedTable)
 			}
@@ -242,14 +242,14 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			downSummary: "drop constraint " + name + " on " + k,
 			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;", k, name, c.Definition)}, meta...),
 			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
-			facts:       facts{lock: addLock, relations: rels},
+			facts:       b.partFacts(addKind, rels...),
 		}
 		validate := part{
 			summary:     "validate constraint " + name + " on " + k,
 			downSummary: "(constraint " + name + " on " + k + " is dropped next)",
 			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, name)},
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: rels, scans: true},
+			facts:       b.partFacts(pgfacts.ValidateConstraint, rels...),
 		}
 		validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails if existing rows violate it")
 		return []part{add, validate}
@@ -271,7 +271,7 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + ixKey + ";"},
 			nonTx:       true,
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+			facts:       b.partFacts(pgfacts.CreateIndexConcurrently, k),
 		}
 		build.facts.hazard(HazardIndexBuild, "reads every row of "+k+" (twice) and waits for older transactions; reads and writes go on")
 		attach := part{
@@ -279,7 +279,7 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			downSummary: "drop constraint " + name + " on " + k,
 			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", k, name, kw, ixName, tail)}, meta...),
 			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
-			facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+			facts:       b.partFacts(pgfacts.AddUniqueUsingIndex, k),
 		}
 		return []part{build, attach}
 	}
@@ -360,14 +360,14 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 		downSummary: "drop NOT NULL check on " + k + "." + col,
 		up:          []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col)},
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, check)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddCheckNotValid, k),
 	}
 	validate := part{
 		summary:     "validate NOT NULL check on " + k + "." + col,
 		downSummary: "(NOT NULL check on " + k + "." + col + " is dropped next)",
 		up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, check)},
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		facts:       b.partFacts(pgfacts.ValidateConstraint, k),
 	}
 	validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails while NULLs remain")
 	set := part{
@@ -381,7 +381,7 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col),
 			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", k, col),
 		},
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.SetNotNullProved, k),
 	}
 	set.facts.hazard(HazardBackwardIncompatible, "code that writes NULL into "+col+" fails from here on")
 	return append(append(parts, add, validate, set), after...)
@@ -432,14 +432,14 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		downSummary: "drop column " + k + "." + col,
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, col)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddColumn, k),
 	}
 	def := part{
 		summary:     "set default of " + k + "." + col + " for new rows",
 		downSummary: "drop default of " + k + "." + col,
 		up:          []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;", k, col, c.Column.Default)},
 		down:        []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", k, col)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.SetDefault, k),
 	}
 	fill := part{
 		summary:     "backfill " + k + "." + col + " in batches",
@@ -447,7 +447,7 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		up:          []string{backfill(k, key, keyType, col+" = "+c.Column.Default, col+" IS NULL", b.batchSize())},
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockRowExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.Backfill, k),
 	}
 	parts := []part{add, def, fill}
 	if c.Column.NotNull {
@@ -485,7 +485,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 		downSummary: "drop column " + k + "." + name,
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, name)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddColumn, k),
 	}
 	parts := []part{add}
 	before := "deploy application code that writes " + k + "." + name + " on every insert"
@@ -499,7 +499,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 				downSummary: "(column " + k + "." + name + " is dropped next)",
 				up:          []string{backfill(k, key, keyType, name+" = "+expr, name+" IS NULL", b.batchSize())},
 				nonTx:       true, stmtTimeout: backfillStatementLimit,
-				facts: facts{lock: LockRowExclusive, relations: []string{k}},
+				facts: b.partFacts(pgfacts.Backfill, k),
 				phase: phaseContract, before: before,
 			})
 		}

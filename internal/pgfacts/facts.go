@@ -73,6 +73,7 @@ const (
 	CatalogOnly                 Kind = "catalog-only"     // schemas, extensions, types, functions: no table lock
 	LockTable                   Kind = "lock-table"       // LOCK TABLE: the mode it names
 	ReplaceFunction             Kind = "replace-function" //
+	Backfill                    Kind = "backfill"         // UPDATE … of existing rows (one batch of a backfill)
 )
 
 // Fact is what PostgreSQL does for one statement kind on a range of majors.
@@ -366,6 +367,9 @@ var table = []Fact{
 	{Kind: ReplaceFunction, Statement: "CREATE OR REPLACE FUNCTION", Lock: None,
 		Safe: "no table lock; every session sees the new body at once, and PostgreSQL does not track what a plpgsql body uses", Doc: docFunction, Measured: "F1, F2",
 		NotMeasured: "takes no relation lock"},
+	{Kind: Backfill, Statement: "UPDATE … (one batch of a backfill)", Lock: RowExclusive,
+		Safe: "in batches by primary key, one transaction per batch: each batch locks only its rows", Doc: docLocking, Measured: "§5 (batched backfills)",
+		Probe: &Probe{SQL: "UPDATE t SET a = a + 1 WHERE id <= 100"}},
 	{Kind: LockTable, Statement: "LOCK TABLE … IN mode MODE", Lock: AccessExclusive,
 		Safe: "the mode named (ACCESS EXCLUSIVE when none is)", Doc: docLocking,
 		Probe: &Probe{SQL: "LOCK TABLE t"}},

@@ -20,13 +20,14 @@ CREATE TABLE t (id integer PRIMARY KEY, a integer, pid integer, v varchar(10), b
 // maintenance statements, concurrent forms (the planner's safe recipes
 // emit them as parts of their own), renames (planned only with a rename
 // annotation), forms that depend on state the schema model does not hold,
-// and CLUSTER ON, which the offline loader does not model (the planner's
+// UPDATE (the planner writes it only inside its backfill recipes), and
+// CLUSTER ON, which the offline loader does not model (the planner's
 // lock for it is checked by planner.TestClusterOnAndTriggerLocks).
 var lintOnly = []pgfacts.Kind{
 	pgfacts.CreateIndexConcurrently, pgfacts.DropIndexConcurrently, pgfacts.Reindex, pgfacts.ReindexConcurrently,
 	pgfacts.Cluster, pgfacts.Truncate, pgfacts.RefreshMatView, pgfacts.RefreshMatViewConcurrently, pgfacts.LockTable,
 	pgfacts.RenameTable, pgfacts.RenameIndex, pgfacts.RenameColumn, pgfacts.AttachPartition, pgfacts.DetachPartition,
-	pgfacts.AddUniqueUsingIndex, pgfacts.SetNotNullProved, pgfacts.ClusterOn,
+	pgfacts.AddUniqueUsingIndex, pgfacts.SetNotNullProved, pgfacts.ClusterOn, pgfacts.Backfill,
 }
 
 // TestFactsPlannerAndLintAgree iterates the facts table: each probe

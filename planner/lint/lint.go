@@ -530,6 +530,8 @@ func (l *linter) stmt(s schema.Statement) {
 				l.lock(rel, string(m))
 			}
 		}
+	case *pg_query.Node_UpdateStmt:
+		l.take(l.qualify(n.UpdateStmt.Relation), pgfacts.Backfill)
 	case *pg_query.Node_AlterSeqStmt:
 		l.take(l.qualify(n.AlterSeqStmt.Sequence), pgfacts.AlterSequence)
 	case *pg_query.Node_CreateTrigStmt:
