@@ -189,28 +189,15 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		}
 	}
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
-		run, err := skipExistingRoles(ctx, admin, path, exec, res)
 		// The parse trees are needed until the statements have run, not
 		// during the introspection after it (for a 10 MB file each takes
 		// some hundreds of MB): the closure must not keep them.
+		run := exec
 		exec = nil
-		if err != nil {
+		if err := loadScratch(ctx, admin, scratchURL, path, run, res); err != nil {
 			return err
 		}
-		if err := stubRoles(ctx, admin, run, res); err != nil {
-			return err
-		}
-		conn, err := connect(ctx, "dev server", scratchURL)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(ctx, "SET check_function_bodies = off", pgx.QueryExecModeSimpleProtocol); err != nil {
-			return fmt.Errorf("scratch database: %w", err)
-		}
-		if err := execBatched(ctx, conn, path, run); err != nil {
-			return err
-		}
+		run = nil
 		// A fresh connection: the file may have changed session state
 		// (search_path, role, an open transaction).
 		ic, err := connect(ctx, "dev server", scratchURL)

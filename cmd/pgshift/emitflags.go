@@ -31,13 +31,16 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
-// settings first), the versioned JSON report or the markdown summary.
-func diffOutput(plan *planner.Plan, format string, tf timeoutFlags) (string, error) {
+// settings first), the versioned JSON report (with the fingerprints of
+// from and to, for apply --plan) or the markdown summary.
+func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *schema.Schema) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
 		return emit.Script(plan, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}), nil
 	case diffFormatJSON:
-		return string(emit.JSON(plan)), nil
+		r := emit.PlanReport(plan)
+		r.SourceFingerprint, r.TargetFingerprint = schema.Fingerprint(from), schema.Fingerprint(to)
+		return string(emit.ReportJSON(r)), nil
 	case diffFormatMarkdown:
 		return emit.Markdown(plan), nil
 	}
