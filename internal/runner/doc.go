@@ -1,0 +1,33 @@
+// Package runner is pgshift's one place for what each migration runner
+// (golang-migrate, goose, dbmate, Flyway) does with a migrations directory
+// and with its version table. Each rule is written from the runner's own
+// source or documentation (cited on the function) and checked against the
+// real binaries in the e2e tests:
+//
+//   - file names and version syntax (ReadDir, Detect, ParseVersion),
+//   - annotations and transaction rules (goose "-- +goose ..." matched
+//     case-insensitively as goose's sqlparser does, dbmate
+//     "-- migrate:up transaction:false", Flyway .sql.conf
+//     executeInTransaction=false), and the files each runner refuses
+//     (RuleError names the rule),
+//   - the version table: its default name, where it lives (TableFor:
+//     x-migrations-table, x-migrations-table-quoted, search_path, dbmate's
+//     --migrations-table), the DDL the runner runs before the first
+//     migration (CreateTableSQL) and the row it records per applied
+//     migration (RecordSQL), and how the applied state is read back
+//     (ReadState, Classify),
+//   - the numbering of new files in an existing directory (Numbering).
+//
+// # For baseline (stamping a database as migrated)
+//
+// To mark versions as applied without running them, do what the runner
+// does: CreateTableSQL(format, t) creates the table when it is missing
+// (the runner's own DDL, IF NOT EXISTS where the runner uses it), and
+// RecordSQL(format, t, m) returns the INSERT the runner issues after
+// running migration m (golang-migrate keeps one row: RecordSQL deletes
+// the old one first). TableFor(format, url, override) resolves the table
+// from the runner's URL parameters.
+//
+// Arrows: this package imports neither schema nor planner; schema (the
+// replay), emit (generate) and emit/drift use it.
+package runner
