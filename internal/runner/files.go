@@ -88,6 +88,10 @@ var (
 	reDbmateUp      = regexp.MustCompile(`(?m)^--\s*migrate:up(.*)$`)
 	reDbmateDown    = regexp.MustCompile(`(?m)^--\s*migrate:down(.*)$`)
 	reFlywayNoTx    = regexp.MustCompile(`(?m)^\s*executeInTransaction\s*=\s*false\s*$`)
+	// reFlywayNonTxStmt: statements Flyway's PostgreSQL parser
+	// (PostgreSQLParser.detectCanExecuteInTransaction) recognises as unable
+	// to run in a transaction block, so it runs the file without one.
+	reFlywayNonTxStmt = regexp.MustCompile(`(?im)^\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|VACUUM|(CREATE|DROP)\s+(DATABASE|TABLESPACE)|ALTER\s+SYSTEM|ALTER\s+TYPE\b[^;]*\bADD\s+VALUE)\b`)
 )
 
 // Detect returns the format of the migration files in dir: golang-migrate
@@ -282,6 +286,9 @@ func ReadDir(dir, format string) (*Dir, error) {
 					return nil, &RuleError{Runner: Flyway, File: path, Rule: "a versioned migration V<version>__<description>.sql needs a version"}
 				}
 				m.Version = mm[2]
+			}
+			if reFlywayNonTxStmt.MatchString(text) {
+				m.Transactional = false
 			}
 			if conf, err := os.ReadFile(path + ".conf"); err == nil {
 				m.Files = append(m.Files, n+".conf")
