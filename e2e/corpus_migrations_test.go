@@ -194,7 +194,7 @@ func runCorpusMigrations(t *testing.T, src string) {
 		t.Fatalf("%s applies the ups: %v", d.Format, err)
 	}
 	dev := pgtest.AdminURL()
-	if code, out := runPgshift(t, nil, "diff", "--from", "dir://"+dir, "--to", expected, "--exit-code", "--dev-url", dev); code != 0 {
+	if code, out := pgshiftEnv(t, nil, "diff", "--from", "dir://"+dir, "--to", expected, "--exit-code", "--dev-url", dev); code != 0 {
 		t.Fatalf("diff --from dir:// --to expected_schema.sql: exit %d\n%s", code, truncate(out, 6000))
 	}
 	if code, out := drift(t, db, dir); code != 0 {
@@ -230,7 +230,7 @@ ORDER BY 1, 2 LIMIT 1`).Scan(&nsp, &tbl); err != nil {
 		t.Fatal(err)
 	}
 	to := writeSchema(t, string(exp)+"\nCREATE TABLE public.pgshift_added (id integer PRIMARY KEY, note text);\n")
-	code, out = runPgshift(t, nil, "generate", "--to", to, "--dir", dir, "--name", "pgshift_added", "--dev-url", dev)
+	code, out = pgshiftEnv(t, nil, "generate", "--to", to, "--dir", dir, "--name", "pgshift_added", "--dev-url", dev)
 	if code != 0 {
 		t.Fatalf("generate: exit %d\n%s", code, truncate(out, 6000))
 	}

@@ -21,9 +21,9 @@ import (
 	"github.com/pgshift/pgshift/internal/pgtest"
 )
 
-// runPgshift runs the pgshift binary and returns its exit code and
+// pgshiftEnv runs the pgshift binary (with extra environment variables) and returns its exit code and
 // combined output.
-func runPgshift(t *testing.T, env []string, args ...string) (int, string) {
+func pgshiftEnv(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -68,7 +68,7 @@ func writeSchema(t *testing.T, sql string) string {
 
 // diffDir runs pgshift diff --from dir://dir --to schema --exit-code.
 func diffDir(t *testing.T, dir, schemaFile string) (int, string) {
-	return runPgshift(t, nil, "diff", "--from", "dir://"+dir, "--to", schemaFile, "--exit-code", "--dev-url", pgtest.AdminURL())
+	return pgshiftEnv(t, nil, "diff", "--from", "dir://"+dir, "--to", schemaFile, "--exit-code", "--dev-url", pgtest.AdminURL())
 }
 
 // withParams adds query parameters to a database URL.
@@ -286,7 +286,7 @@ func TestGenerateFollowsNumbering(t *testing.T) {
 				t.Fatal(err)
 			}
 			to := writeSchema(t, "CREATE TABLE public.t (id int PRIMARY KEY, note text);\n")
-			code, out := runPgshift(t, nil, "generate", "--to", to, "--dir", dir, "--name", "note", "--dev-url", pgtest.AdminURL())
+			code, out := pgshiftEnv(t, nil, "generate", "--to", to, "--dir", dir, "--name", "note", "--dev-url", pgtest.AdminURL())
 			if code != 0 {
 				t.Fatalf("generate: exit %d\n%s", code, out)
 			}
@@ -344,7 +344,7 @@ func TestConcurrentGenerate(t *testing.T) {
 	})
 	to := writeSchema(t, "CREATE TABLE public.t (id int PRIMARY KEY);\nCREATE TABLE public.u (id int PRIMARY KEY);\n")
 	gen := func() (int, string) {
-		return runPgshift(t, nil, "generate", "--to", to, "--dir", dir, "--name", "u", "--dev-url", pgtest.AdminURL())
+		return pgshiftEnv(t, nil, "generate", "--to", to, "--dir", dir, "--name", "u", "--dev-url", pgtest.AdminURL())
 	}
 	// While another run holds the directory, generate fails naming the lock.
 	unlock, err := emit.LockDir(dir)
@@ -387,7 +387,7 @@ func TestDriftGitHubGrouped(t *testing.T) {
 		pgtest.Exec(t, conn, fmt.Sprintf("CREATE TABLE public.manual_%02d (id int)", i))
 	}
 	output := filepath.Join(t.TempDir(), "output")
-	code, out := runPgshift(t, []string{"GITHUB_OUTPUT=" + output}, "drift", "--url", db, "--dir", dir, "--format", "github", "--dev-url", pgtest.AdminURL())
+	code, out := pgshiftEnv(t, []string{"GITHUB_OUTPUT=" + output}, "drift", "--url", db, "--dir", dir, "--format", "github", "--dev-url", pgtest.AdminURL())
 	if code != 2 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}

@@ -41,6 +41,12 @@ type Options struct {
 	SchemaFile string
 	// DevURL is the dev server the migrations are replayed on.
 	DevURL string
+	// Filter limits the comparison to some schemas / objects (nil: all);
+	// what it leaves out is noted once.
+	Filter *schema.Filter
+	// SumNotes turns the files of Dir that pgshift.sum does not list into
+	// notes (nil: a plain note per file).
+	SumNotes func(dir string, unlisted []string) []string
 }
 
 // Report is the result of a drift check; its JSON form is the
@@ -132,6 +138,13 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var scopeNotes []string
+	filter := func(s *schema.Schema) {
+		if o.Filter != nil {
+			scopeNotes = append(scopeNotes, o.Filter.Apply(s)...)
+		}
+	}
+	filter(live.Schema)
 	var expected *schema.Schema
 	var md *schema.MigrationDir
 	var state *runner.State
@@ -140,8 +153,12 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range unlisted {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(o.Dir, u), emit.SumFile))
+		if o.SumNotes != nil {
+			rep.Notes = append(rep.Notes, o.SumNotes(o.Dir, unlisted)...)
+		} else {
+			for _, u := range unlisted {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(o.Dir, u), emit.SumFile))
+			}
 		}
 		md, err = schema.ReadMigrationDir(o.Dir, o.DirFormat)
 		if err != nil {
@@ -169,6 +186,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		filter(expected)
 	}
 	if o.SchemaFile != "" {
 		desired, err := schema.LoadSource(ctx, o.SchemaFile, o.DevURL)
@@ -180,6 +198,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 			return nil, fmt.Errorf("--schema: %w", err)
 		}
 		rep.Notes = append(rep.Notes, desired.Notes...)
+		filter(desired.Schema)
 		if state != nil && state.Table.Name != "" {
 			// A dump of the database (dbmate's schema.sql always) holds
 			// the runner's table: it is not part of the schema.
@@ -195,6 +214,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 					return nil, fmt.Errorf("replay migrations: %w", err)
 				}
 				full = r.Schema
+				filter(full)
 			}
 			p, err := planner.Build(full, desired.Schema, PlanOptions())
 			if err != nil {
@@ -227,6 +247,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	rep.Drift = changes(plan)
+	rep.Notes = append(rep.Notes, uniqueStrings(scopeNotes)...)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
 
@@ -234,6 +255,9 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	empty, err := schema.EmptyFrom(ctx, o.DevURL)
 	if err != nil {
 		return nil, err
+	}
+	if o.Filter != nil {
+		o.Filter.Apply(empty)
 	}
 	expSQL, err := schemaSQL(empty, expected)
 	if err != nil {
@@ -320,6 +344,9 @@ func findOutOfOrder(ctx context.Context, o Options, md *schema.MigrationDir, sta
 		r, err := md.Load(ctx, o.DevURL, func(x *schema.Migration) bool { return x != m && state.IsApplied(x) })
 		if err != nil {
 			continue
+		}
+		if o.Filter != nil {
+			o.Filter.Apply(r.Schema)
 		}
 		p, err := planner.Build(r.Schema, live, PlanOptions())
 		if err == nil && p.Empty() {
@@ -510,6 +537,19 @@ ORDER BY table_schema, table_name, ordinal_position`, names, wantSchema)
 		return nil, fmt.Errorf("several migrations tables: %s; pass --migrations-table", strings.Join(ns, ", "))
 	}
 	return runner.ReadState(ctx, tx, fs[0].tool, fs[0].t)
+}
+
+// uniqueStrings returns ss without repeats, in first-seen order.
+func uniqueStrings(ss []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func orNone(s string) string {

@@ -261,6 +261,9 @@ type State struct {
 	// up to it counts as applied (files below it added later are never
 	// run: "no change").
 	UpTo bool
+	// Baseline is the version of a Flyway BASELINE row: every versioned
+	// migration up to it counts as applied (Flyway docs, "Baseline").
+	Baseline string
 }
 
 // IsApplied reports whether the runner counts migration m as applied.
@@ -274,6 +277,9 @@ func (s *State) IsApplied(m *Migration) bool {
 	}
 	if s.UpTo {
 		return s.Current != "" && CompareVersions(m.Version, s.Current) <= 0
+	}
+	if s.Baseline != "" && CompareVersions(m.Version, s.Baseline) <= 0 {
+		return true
 	}
 	return s.applied[NormVersion(m.Version)]
 }
@@ -356,6 +362,10 @@ func ReadState(ctx context.Context, q pgx.Tx, format string, t Table) (*State, e
 				st.Dirty = true
 			case strings.HasPrefix(typ, "UNDO"):
 				delete(st.applied, NormVersion(v))
+			case typ == "BASELINE":
+				st.Baseline = v
+				add(v)
+				st.Current = v
 			default:
 				add(v)
 				st.Current = v
