@@ -20,13 +20,15 @@
 //
 // # For baseline (stamping a database as migrated)
 //
-// To mark versions as applied without running them, do what the runner
-// does: CreateTableSQL(format, t) creates the table when it is missing
-// (the runner's own DDL, IF NOT EXISTS where the runner uses it), and
-// RecordSQL(format, t, m) returns the INSERT the runner issues after
-// running migration m (golang-migrate keeps one row: RecordSQL deletes
-// the old one first). TableFor(format, url, override) resolves the table
-// from the runner's URL parameters.
+// Record(ctx, tx, format, t, versions) marks versions as applied without
+// running them, doing what the runner does: CreateTableSQL(format, t)
+// creates the table when it is missing (the runner's own DDL, goose's seed
+// row included), RecordSQL(format, t, m) is the INSERT the runner issues
+// after running migration m (golang-migrate keeps one row: RecordSQL
+// truncates first), and Flyway gets one BASELINE row. TableFor(format,
+// url, override) resolves the table from the runner's URL parameters and
+// --migrations-table. ReadState reads it back (drift), counting a Flyway
+// BASELINE like Flyway does.
 //
 // Arrows: this package imports neither schema nor planner; schema (the
 // replay), emit (generate) and emit/drift use it.
