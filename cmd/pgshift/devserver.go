@@ -97,29 +97,6 @@ func (d *devSource) Close() {
 	d.server = nil
 }
 
-// loadArg turns a source argument into a model (package schema/source);
-// dev gives the dev server for sources that need one.
-func loadArg(ctx context.Context, arg string, dev source.DevURL) (*schema.LoadResult, error) {
-	src, err := source.Parse(arg)
-	if err != nil {
-		return nil, err
-	}
-	return src.Load(ctx, dev)
-}
-
-// fixedDev is a dev server already started, at url.
-func fixedDev(url string) source.DevURL {
-	return func(context.Context) (string, error) { return url, nil }
-}
-
-// noDev refuses sources that need a dev server, for arguments that name a
-// database.
-func noDev(arg string) source.DevURL {
-	return func(context.Context) (string, error) {
-		return "", fmt.Errorf("source %q: want a postgres:// URL", arg)
-	}
-}
-
 // offlineWarnings formats the known gaps a side uses.
 func offlineWarnings(r *offline.OfflineResult) []string {
 	var out []string

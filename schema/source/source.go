@@ -171,3 +171,19 @@ func IsGit(arg string) bool { return strings.HasPrefix(arg, "git:") }
 func IsSchemaFile(arg string) bool {
 	return IsGit(arg) || strings.HasSuffix(strings.ToLower(arg), ".sql")
 }
+
+// LoadArg parses arg and loads it, with devURL as the dev server of
+// sources that need one ("" means there is none: such a source is an error
+// naming it).
+func LoadArg(ctx context.Context, arg, devURL string) (*schema.LoadResult, error) {
+	s, err := Parse(arg)
+	if err != nil {
+		return nil, err
+	}
+	return s.Load(ctx, func(context.Context) (string, error) {
+		if devURL == "" {
+			return "", fmt.Errorf("source %q: a dev server is needed to load it (--dev-url)", arg)
+		}
+		return devURL, nil
+	})
+}
