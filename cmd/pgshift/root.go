@@ -16,6 +16,7 @@ import (
 	"github.com/pgshift/pgshift/emit"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // Exit statuses.
@@ -269,7 +270,7 @@ that database only (no dev server).`,
 			// The baseline is the model of a fresh database of the
 			// source's server (schema.EmptyModel): no dev server needed.
 			tm, t0 := newTimer(e), time.Now()
-			r, err := schema.LoadSource(ctx, src, "")
+			r, err := source.LoadArg(ctx, src, "")
 			if err != nil {
 				return err
 			}
@@ -303,7 +304,7 @@ that database only (no dev server).`,
 }
 
 // emptyModelOf is the model of a fresh database on the server of src (a
-// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadSource
+// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadURL
 // reads them).
 func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
 	conn, err := pgx.Connect(ctx, schema.CleanURL(src))

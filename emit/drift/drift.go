@@ -20,6 +20,7 @@ import (
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // Options are the inputs of Check.
@@ -134,7 +135,7 @@ func PlanOptions() planner.Options {
 func Check(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Version: emit.ReportVersion, Database: o.Database, Dir: o.Dir, Schema: o.SchemaFile,
 		Drift: []Change{}, InvalidIndexes: []InvalidIndex{}, Notes: []string{}}
-	live, err := schema.LoadSource(ctx, o.DBURL, "")
+	live, err := source.LoadArg(ctx, o.DBURL, "")
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +190,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		filter(expected)
 	}
 	if o.SchemaFile != "" {
-		desired, err := schema.LoadSource(ctx, o.SchemaFile, o.DevURL)
+		desired, err := source.LoadArg(ctx, o.SchemaFile, o.DevURL)
 		if err != nil {
 			var pe *schema.PosError
 			if errors.As(err, &pe) {
