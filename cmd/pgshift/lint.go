@@ -150,7 +150,7 @@ func lintInputs(e env, args []string) ([]lintInput, error) {
 		}
 		if md.Format != "" {
 			for _, m := range md.Migrations {
-				out = append(out, lintInput{file: m.File, text: []byte(m.Up()), tx: runnerTxMode(md.Format, m.Transactional)})
+				out = append(out, lintInput{file: m.File, text: []byte(m.Up), tx: runnerTxMode(md.Format, m.Transactional)})
 			}
 			if !strings.HasPrefix(a, schema.DirPrefix) {
 				fmt.Fprintf(e.stderr, "-- lint: %s holds %s migrations: linting their up parts with the runner's transaction rules\n", a, md.Format)

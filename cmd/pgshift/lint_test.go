@@ -12,7 +12,7 @@ import (
 func TestLintExitCodesAndText(t *testing.T) {
 	dir := t.TempDir()
 	danger := writeFile(t, dir, "danger.sql", "SET lock_timeout = '2s';\nCREATE INDEX t_a_idx ON t (a);\n")
-	safe := writeFile(t, dir, "safe.sql", "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n")
+	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c integer;\n")
 	info := writeFile(t, dir, "info.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();\n")
 
 	r := pgshift(t, nil, "lint", danger)
@@ -20,7 +20,7 @@ func TestLintExitCodesAndText(t *testing.T) {
 		t.Fatalf("dangerous file: exit %d, want 3 (%+v)", r.code, r)
 	}
 	line := regexp.MustCompile(`^` + regexp.QuoteMeta(danger) +
-		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock\)$`)
+		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock, index-build\)$`)
 	if got := strings.TrimRight(r.stdout, "\n"); !line.MatchString(got) {
 		t.Errorf("stdout %q does not match %s", got, line)
 	}
@@ -141,7 +141,7 @@ func TestLintGitHubFormat(t *testing.T) {
 	f := writeFile(t, dir, "a,b.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n")
 	r := pgshift(t, nil, "lint", "--format", "github", f)
 	want := "::warning file=" + strings.ReplaceAll(f, ",", "%2C") + ",line=2,col=1,title=pgshift require-concurrent-index::CREATE INDEX without CONCURRENTLY"
-	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock)") {
+	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock, index-build)") {
 		t.Fatalf("exit %d, want an annotation starting %q:\n%s", r.code, want, r.stdout)
 	}
 	if strings.Count(r.stdout, "\n") != 1 {
