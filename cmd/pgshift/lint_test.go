@@ -290,3 +290,32 @@ func TestLintUnreadableNeverNoFindings(t *testing.T) {
 		}
 	}
 }
+
+func TestLintExplainAndRuleList(t *testing.T) {
+	r := pgshift(t, nil, "lint", "--explain", "require-concurrent-index")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "require-concurrent-index (warning)") ||
+		!strings.Contains(r.stdout, "Safe rewrite: CREATE INDEX CONCURRENTLY") || !strings.Contains(r.stdout, "Hazards: blocking-lock") {
+		t.Fatalf("--explain: %+v", r)
+	}
+	if r := pgshift(t, nil, "lint", "--explain", "no-such-rule"); r.code != exitError || !strings.Contains(r.stderr, "no such rule") {
+		t.Fatalf("--explain of an unknown rule: %+v", r)
+	}
+	r = pgshift(t, nil, "lint", "--list-rules")
+	if r.code != exitOK {
+		t.Fatalf("--list-rules: %+v", r)
+	}
+	// Every rule a finding can name is listed and explained.
+	for _, rule := range []string{"require-concurrent-index", "ban-drop-column", "require-lock-timeout", "changing-column-type"} {
+		if !strings.Contains(r.stdout, rule+" ") {
+			t.Errorf("--list-rules lacks %s", rule)
+		}
+		if e := pgshift(t, nil, "lint", "--explain", rule); e.code != exitOK || !strings.Contains(e.stdout, "Safe rewrite: ") {
+			t.Errorf("--explain %s: %+v", rule, e)
+		}
+	}
+	dir := t.TempDir()
+	f := writeFile(t, dir, "m.sql", "SELECT 1;\n")
+	if r := pgshift(t, nil, "lint", "--exclude-rule", "no-such-rule", f); r.code != exitError || !strings.Contains(r.stderr, "no such rule") {
+		t.Fatalf("--exclude-rule of an unknown rule: %+v", r)
+	}
+}
