@@ -83,7 +83,16 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		if c.From.Version != c.To.Version {
 			sql = append(sql, fmt.Sprintf("ALTER EXTENSION %s UPDATE TO %s;", c.To.Key(), schema.QuoteLiteral(c.To.Version)))
 		}
-		return rendered{summary: "alter extension " + c.To.Key(), rank: rankCreateExtension, sql: sql}
+		r := rendered{summary: "alter extension " + c.To.Key(), rank: rankCreateExtension, sql: sql}
+		if c.From.Version != c.To.Version {
+			// An extension moves between versions only along the update
+			// scripts it ships (pg_extension_update_paths); most ship
+			// upgrades only, so the down's UPDATE TO the old version has no
+			// path ("Packaging Related Objects into an Extension", 38.17.4).
+			r.irreversible = fmt.Sprintf("the down runs ALTER EXTENSION %s UPDATE TO %s, which fails unless the extension ships a script from %s to %s (extensions usually ship upgrades only)",
+				c.To.Key(), schema.QuoteLiteral(c.From.Version), schema.QuoteLiteral(c.To.Version), schema.QuoteLiteral(c.From.Version))
+		}
+		return r
 	case *diff.CreateType:
 		return rendered{summary: "create type " + c.Type.Key(), rank: rankType, sql: b.createType(c.Type)}
 	case *diff.DropType:
