@@ -58,6 +58,8 @@ type builder struct {
 	fromIdx  *index
 	toIdx    *index
 	notes    []string
+	// unplanned are the notes of differences the plan leaves out (Plan.Unplanned).
+	unplanned []string
 	// typeColumns caches columnsOfType; tableKeys are the from model's
 	// table keys, sorted, once.
 	typeColumns map[string][]string
@@ -88,12 +90,15 @@ type depInfo struct {
 }
 
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
-	plan := &Plan{Notes: append(b.notes, unmanagedNotes(b.from, b.to)...)}
+	unmanaged := unmanagedNotes(b.from, b.to)
+	plan := &Plan{Notes: append(b.notes, unmanaged...), Unplanned: append(b.unplanned, unmanaged...)}
 	var nodes []*node
 	var chain [][2]*node
 	for _, ch := range changes {
 		if u, ok := ch.(*diff.Unsupported); ok {
-			plan.Notes = append(plan.Notes, fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason))
+			n := fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason)
+			plan.Notes = append(plan.Notes, n)
+			plan.Unplanned = append(plan.Unplanned, n)
 			continue
 		}
 		deps := b.depsOf(ch)

@@ -82,6 +82,7 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 		}
 	}
 	b.notes = append(b.notes, notes...)
+	b.unplanned = append(b.unplanned, notes...)
 	return out
 }
 

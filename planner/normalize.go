@@ -188,7 +188,8 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 	for _, id := range ids {
 		drop, create := recreateChanges(id, b.fromIdx.get(id), b.toIdx.get(id))
 		if drop == nil {
-			b.notes = append(b.notes, fmt.Sprintf("cannot recreate %s around a change it depends on", id))
+			n := fmt.Sprintf("cannot recreate %s around a change it depends on", id)
+			b.notes, b.unplanned = append(b.notes, n), append(b.unplanned, n)
 			continue
 		}
 		kept = append(kept, drop, create)

@@ -80,6 +80,10 @@ type driftReport struct {
 	SchemaChanges []driftChange `json:"schema_changes,omitempty"`
 	Diff          string        `json:"diff"`
 	Notes         []string      `json:"notes"`
+	// Unplanned are differences between the expected and the live schema
+	// that pgshift does not migrate (unsupported changes, unmanaged
+	// objects on one side): drift too.
+	Unplanned []string `json:"unplanned,omitempty"`
 }
 
 type driftMigrations struct {
@@ -107,7 +111,7 @@ type invalidIndex struct {
 // drifted reports whether anything in r fails the check.
 func (r *driftReport) drifted() bool {
 	m := r.Migrations
-	return len(r.Drift) > 0 || len(r.InvalidIndexes) > 0 || len(r.SchemaChanges) > 0 ||
+	return len(r.Drift) > 0 || len(r.InvalidIndexes) > 0 || len(r.SchemaChanges) > 0 || len(r.Unplanned) > 0 ||
 		m != nil && (m.Dirty || len(m.UnknownApplied) > 0)
 }
 
@@ -210,6 +214,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	}
 	rep.Drift = changes(plan)
 	rep.Notes = append(rep.Notes, plan.Notes...)
+	rep.Unplanned = plan.Unplanned
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
 
 	// The unified diff of both schemas as SQL.

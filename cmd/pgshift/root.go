@@ -138,7 +138,14 @@ func newDiffCmd(e env) *cobra.Command {
 				return err
 			}
 			if plan.Empty() && diffFormat == diffFormatSQL {
-				fmt.Fprintln(e.stderr, "-- no changes")
+				if !plan.Differs() {
+					fmt.Fprintln(e.stderr, "-- no changes")
+					return nil
+				}
+				fmt.Fprintf(e.stderr, "-- no planned steps, but %s (see the notes above)\n", unplannedCount(plan))
+				if exitOnChanges {
+					return exitCode(exitChanges)
+				}
 				return nil
 			}
 			t0 := time.Now()
@@ -150,14 +157,17 @@ func newDiffCmd(e env) *cobra.Command {
 			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			if exitOnChanges && !plan.Empty() {
+			if len(plan.Unplanned) > 0 {
+				fmt.Fprintf(e.stderr, "-- %s (see the notes above)\n", unplannedCount(plan))
+			}
+			if exitOnChanges && plan.Differs() {
 				return exitCode(exitChanges)
 			}
 			return nil
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
+	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when the schemas differ, planned or not (skipped drops and unsupported changes count)")
 	cmd.Flags().StringVar(&diffFormat, "format", diffFormatSQL, "output: sql (script with session lock_timeout), json (versioned report) or markdown (PR summary)")
 	tf.register(cmd)
 	return cmd
@@ -206,6 +216,10 @@ changes or on error.`,
 				return err
 			}
 			if plan.Empty() {
+				if plan.Differs() {
+					fmt.Fprintf(e.stderr, "-- no planned steps: nothing written; %s (see the notes above)\n", unplannedCount(plan))
+					return nil
+				}
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
@@ -314,6 +328,14 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
 	return plan, nil
+}
+
+// unplannedCount says how many differences the plan leaves out.
+func unplannedCount(plan *planner.Plan) string {
+	if n := len(plan.Unplanned); n != 1 {
+		return fmt.Sprintf("%d differences are not planned", n)
+	}
+	return "1 difference is not planned"
 }
 
 // sideError names the side of a failed load, except for errors located
