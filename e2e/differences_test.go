@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgshift/pgshift/internal/pgtest"
 	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/schema"
 )
 
 // writeSQL writes src to name in a fresh temp dir and returns the path.
@@ -52,5 +54,100 @@ func TestExtensionVersionChangeIsIrreversible(t *testing.T) {
 	}
 	if err := applyExec(ctx, dbA, downs); err == nil || !strings.Contains(err.Error(), "no update path") {
 		t.Errorf("down: err = %v, want PostgreSQL's \"no update path\" (the reason the step is irreversible)", err)
+	}
+}
+
+// applyUpDown applies the plan's golang-migrate files to db: ups, then
+// downs in reverse; it fails the test on the first error.
+func applyUpDown(t *testing.T, db string, plan *planner.Plan) {
+	t.Helper()
+	ctx := context.Background()
+	ups, downs := writeMigrations(t, plan)
+	if err := applyExec(ctx, db, ups); err != nil {
+		t.Fatalf("apply up: %v\n%s", err, planText(plan))
+	}
+	if err := applyExec(ctx, db, downs); err != nil {
+		t.Fatalf("apply down: %v\n%s", err, planText(plan))
+	}
+}
+
+// TestSkippedDropTakesItsDependents: a primary key moves to a new column
+// while the table whose foreign key uses the old key is gone from the
+// target; without --allow-drop that drop is skipped, so the old key stays,
+// and the plan must neither add a second users_pkey ("already exists") nor
+// drop NOT NULL of the old key's column. Both are listed as not planned.
+func TestSkippedDropTakesItsDependents(t *testing.T) {
+	ctx := context.Background()
+	db := loadDB(t, writeSQL(t, "from.sql", `
+CREATE TABLE public.users (id int PRIMARY KEY, name text);
+CREATE TABLE public.orders (id int PRIMARY KEY, user_id int REFERENCES public.users (id));`))
+	to, err := schema.LoadSQL(ctx, pgtest.AdminURL(), writeSQL(t, "to.sql", `
+CREATE TABLE public.users (id int, uid bigint PRIMARY KEY, name text);`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []planner.Mode{planner.ModeSafe, planner.ModeDirect} {
+		t.Run(string(mode), func(t *testing.T) {
+			plan, err := planner.Build(introspect(t, db), to, planner.Options{Mode: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := planText(plan)
+			for _, bad := range []string{"ADD CONSTRAINT users_pkey", "ALTER COLUMN id DROP NOT NULL"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("plan has %q although the old primary key stays:\n%s", bad, text)
+				}
+			}
+			for _, want := range []string{"skipped: drop table public.orders", "skipped: add constraint users_pkey", "skipped: drop NOT NULL of public.users.id"} {
+				found := false
+				for _, n := range plan.Unplanned {
+					found = found || strings.Contains(n, want)
+				}
+				if !found {
+					t.Errorf("Unplanned lacks %q: %q", want, plan.Unplanned)
+				}
+			}
+			applyUpDown(t, db, plan)
+		})
+	}
+}
+
+// TestDeclaredRenameWithTypeChange: a declared rename together with a type
+// change (`username varchar(100)` → `user_name text`) is a rename and an
+// ALTER COLUMN TYPE, not a dependency cycle; with rows, up and down apply
+// and keep the values.
+func TestDeclaredRenameWithTypeChange(t *testing.T) {
+	ctx := context.Background()
+	db := loadDB(t, writeSQL(t, "from.sql", `
+CREATE TABLE public.users (id int PRIMARY KEY, username varchar(100));
+INSERT INTO public.users VALUES (1, 'ann'), (2, NULL);`))
+	to, err := schema.LoadSQL(ctx, pgtest.AdminURL(), writeSQL(t, "to.sql", `
+CREATE TABLE public.users (
+    id int PRIMARY KEY,
+    user_name text -- pgshift:renamed-from username
+);`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []planner.Mode{planner.ModeSafe, planner.ModeDirect} {
+		t.Run(string(mode), func(t *testing.T) {
+			plan, err := planner.Build(introspect(t, db), to, planner.Options{Mode: mode})
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			ups, downs := writeMigrations(t, plan)
+			if err := applyExec(ctx, db, ups); err != nil {
+				t.Fatalf("up: %v\n%s", err, planText(plan))
+			}
+			if got := queryString(t, db, "SELECT string_agg(coalesce(user_name, '-') || ':' || pg_typeof(user_name), ',' ORDER BY id) FROM public.users"); got != "ann:text,-:text" {
+				t.Errorf("after up: %q", got)
+			}
+			if err := applyExec(ctx, db, downs); err != nil {
+				t.Fatalf("down: %v\n%s", err, planText(plan))
+			}
+			if got := queryString(t, db, "SELECT string_agg(coalesce(username, '-') || ':' || pg_typeof(username), ',' ORDER BY id) FROM public.users"); got != "ann:character varying,-:character varying" {
+				t.Errorf("after down: %q", got)
+			}
+		})
 	}
 }

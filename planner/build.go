@@ -146,6 +146,12 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 			}
 		}
 		for _, id := range n.deps.unsets {
+			// An object is dropped before it is created again, unless the
+			// change needs it in place itself (a column whose type changes
+			// after a declared rename brought it to its new name).
+			if slices.Contains(n.deps.needs, id) {
+				continue
+			}
 			for _, s := range setters[id] {
 				edge(n, s)
 			}
