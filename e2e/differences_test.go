@@ -151,3 +151,64 @@ CREATE TABLE public.users (
 		})
 	}
 }
+
+// TestRenameAnnotationForms: each accepted form of a declared column rename
+// binds to the column it follows and moves the data: the issue's one-line
+// `id bigint PRIMARY KEY, email_address text -- pgshift:renamed-from email`,
+// psqldef's `-- @renamed from=old`, and a quoted old name with a space and
+// a quote. Loaded on the dev server and offline, planned in safe mode,
+// applied to a table with rows, and reversed.
+func TestRenameAnnotationForms(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, from, to, newCol string
+	}{
+		{name: "second column of a line",
+			from:   `CREATE TABLE public.t (id bigint PRIMARY KEY, email text); INSERT INTO public.t VALUES (1, 'a@x'), (2, 'b@x');`,
+			to:     "CREATE TABLE public.t (id bigint PRIMARY KEY, email_address text -- pgshift:renamed-from email\n);",
+			newCol: "email_address"},
+		{name: "psqldef alias",
+			from:   `CREATE TABLE public.t (id bigint PRIMARY KEY, username text); INSERT INTO public.t VALUES (1, 'a@x'), (2, 'b@x');`,
+			to:     "CREATE TABLE public.t (\n  id bigint PRIMARY KEY,\n  user_name text -- @renamed from=username\n);",
+			newCol: "user_name"},
+		{name: "quoted name with space and quote",
+			from:   `CREATE TABLE public.t (id bigint PRIMARY KEY, "foo ""bar""" text); INSERT INTO public.t VALUES (1, 'a@x'), (2, 'b@x');`,
+			to:     "CREATE TABLE public.t (\n  id bigint PRIMARY KEY,\n  foo_bar text -- pgshift:renamed-from \"foo \"\"bar\"\"\"\n);",
+			newCol: "foo_bar"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := loadDB(t, writeSQL(t, "from.sql", tc.from))
+			toPath := writeSQL(t, "schema.sql", tc.to)
+			off, err := schema.LoadOfflineFile(toPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(off.Schema.Annotations) != 1 || off.Schema.Annotations[0].Column != tc.newCol {
+				t.Errorf("offline annotations = %+v", off.Schema.Annotations)
+			}
+			to, err := schema.LoadSQL(ctx, pgtest.AdminURL(), toPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := planner.Build(introspect(t, db), to, planner.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Unplanned) > 0 {
+				t.Fatalf("a declared rename must leave nothing unplanned: %q", plan.Unplanned)
+			}
+			ups, downs := writeMigrations(t, plan)
+			if err := applyExec(ctx, db, ups); err != nil {
+				t.Fatalf("up: %v\n%s", err, planText(plan))
+			}
+			q := "SELECT string_agg(" + tc.newCol + ", ',' ORDER BY id) FROM public.t"
+			if got := queryString(t, db, q); got != "a@x,b@x" {
+				t.Errorf("after up, %s = %q, want the old column's values", tc.newCol, got)
+			}
+			if err := applyExec(ctx, db, downs); err != nil {
+				t.Fatalf("down: %v\n%s", err, planText(plan))
+			}
+		})
+	}
+}

@@ -43,6 +43,7 @@ type Options struct {
 // The returned error reports a dependency cycle the planner cannot break.
 func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	b := newBuilder(from, to, opts)
+	b.notes = append(b.notes, b.renameNotes()...)
 	changes := b.normalize(diff.Compare(from, to))
 	changes = b.addDependents(changes)
 	if !opts.AllowDrop {

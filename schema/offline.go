@@ -48,6 +48,10 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	anns, err := parseAnnotations(path, string(src), stmts)
+	if err != nil {
+		return nil, err
+	}
 	b := newOffline(path)
 	for _, st := range stmts {
 		b.pos = fmt.Sprintf("%s:%d:%d", path, st.Line, st.Col)
@@ -56,6 +60,9 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 		}
 	}
 	sortModel(b.s)
+	if b.s.Annotations, err = resolveAnnotations(b.s, anns); err != nil {
+		return nil, err
+	}
 	return b.res, nil
 }
 
