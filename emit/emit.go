@@ -122,6 +122,7 @@ func Files(plan *planner.Plan, opts Options) ([]File, error) {
 	for _, g := range groups {
 		files = append(files, r.files(vs.next(), vs, g)...)
 	}
+	markReviewed(files)
 	return files, nil
 }
 

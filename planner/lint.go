@@ -135,6 +135,9 @@ type LintOptions struct {
 	// Objects created by an earlier file are NOT exempt from rules: only
 	// objects created in the same file are (they are empty).
 	State *LintState
+	// Source is the file's text the statements were split from; when set,
+	// `-- pgshift:nolint RULE` markers in it are honoured (see NolintMarker).
+	Source []byte
 }
 
 // LintState is what the linter knows about the database from earlier
@@ -241,7 +244,7 @@ func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
 		}
 		return fa.Col < fb.Col
 	})
-	return l.findings
+	return applyNolint(opts.File, opts.Source, stmts, l.findings)
 }
 
 type linter struct {

@@ -66,7 +66,7 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 					failed = true
 					continue
 				}
-				findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: f, PGVersion: v, State: state})...)
+				findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: f, PGVersion: v, State: state, Source: src})...)
 			}
 			if err := printFindings(e, format, findings); err != nil {
 				return err
