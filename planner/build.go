@@ -179,6 +179,7 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
 	plan.Phases = phases(plan.Steps)
+	plan.OwnerRoles = b.ownerRoles(changes)
 	return plan, nil
 }
 

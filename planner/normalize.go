@@ -291,6 +291,10 @@ func (b *builder) dropRedundant(changes []diff.Change) []diff.Change {
 			if created[c.ID] {
 				continue
 			}
+		case *diff.SetOwner:
+			if created[c.ID] {
+				continue
+			}
 		}
 		out = append(out, ch)
 	}
@@ -432,6 +436,8 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		// sides, so they just follow whatever (re)creates the object.
 		d.needs = []string{c.ID}
 	case *diff.SetPrivileges:
+		d.needs = []string{c.ID}
+	case *diff.SetOwner:
 		d.needs = []string{c.ID}
 	}
 	return d

@@ -21,6 +21,9 @@ type Plan struct {
 	// one side only. A plan with no steps but unplanned differences does
 	// not bring the database to the target state.
 	Unplanned []string
+	// OwnerRoles are the roles the plan makes owners of objects (ALTER ...
+	// OWNER TO in its up steps), sorted: they must exist where it runs.
+	OwnerRoles []string
 }
 
 // Phase is one deployment phase of a plan. Between two phases the

@@ -54,6 +54,7 @@ const (
 	rankPolicy
 	rankOwn
 	rankComment
+	rankOwner // before privileges: an owner change hands over the old owner's privileges
 	rankPrivileges
 )
 
@@ -63,8 +64,9 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 	switch c := ch.(type) {
 	case *diff.CreateSchema:
 		return rendered{summary: "create schema " + c.Schema.Key(), rank: rankCreateSchema,
-			sql: append([]string{"CREATE SCHEMA " + c.Schema.Key() + ";"},
-				b.objectMeta(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Comment, "", c.Schema.ACL)...)}
+			sql: append(append([]string{"CREATE SCHEMA " + c.Schema.Key() + ";"},
+				b.objectMeta(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Comment, "", c.Schema.ACL)...),
+				b.ownerSQL(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Owner)...)}
 	case *diff.DropSchema:
 		return rendered{summary: "drop schema " + c.Schema.Key(), rank: rankDropSchema,
 			sql: []string{"DROP SCHEMA " + c.Schema.Key() + ";"}}
@@ -199,6 +201,12 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		return rendered{summary: "comment on " + b.lookupTarget(c.ID), rank: rankComment, sql: b.comment(c.ID, c.To)}
 	case *diff.SetPrivileges:
 		return rendered{summary: "privileges on " + b.lookupTarget(c.ID), rank: rankPrivileges, sql: b.privileges(c.ID, c.From, c.To)}
+	case *diff.SetOwner:
+		to := c.To
+		if to == "" {
+			to = "the migrating role"
+		}
+		return rendered{summary: "owner of " + b.lookupTarget(c.ID) + " to " + to, rank: rankOwner, sql: b.setOwner(c)}
 	}
 	return rendered{summary: fmt.Sprintf("unrendered change %T", ch), sql: []string{fmt.Sprintf("-- pgshift cannot render %T", ch)}}
 }
@@ -207,6 +215,9 @@ func (b *builder) lookupTarget(id string) string {
 	if e := b.lookup(id); e != nil {
 		if t := e.commentTarget(); t != "" {
 			kw, name, _ := strings.Cut(t, " ")
+			if kw == "MATERIALIZED" {
+				kw, name = "MATERIALIZED VIEW", strings.TrimPrefix(name, "VIEW ")
+			}
 			return strings.ToLower(kw) + " " + name
 		}
 	}

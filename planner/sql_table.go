@@ -85,7 +85,7 @@ func (b *builder) createTable(t *schema.Table) []string {
 			sql = append(sql, b.constraintMeta(k, c)...)
 		}
 	}
-	return sql
+	return append(sql, b.ownerSQL(schema.ID(schema.KindTable, k), t.Owner)...)
 }
 
 // columnDefinition is `name type [COLLATE c] [GENERATED ...] [DEFAULT d] [NOT NULL]`.

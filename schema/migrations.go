@@ -457,6 +457,9 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 		if err != nil {
 			return fmt.Errorf("introspect migrations %s replayed on the dev server: %w", d.Dir, err)
 		}
+		if _, err := blankLoaderOwners(ctx, ic, s); err != nil {
+			return err
+		}
 		res.Schema = s
 		return nil
 	})

@@ -29,7 +29,7 @@ func CompareParity(introspected, offline *Schema) *ParityReport {
 			raw, _ := json.Marshal(v)
 			var tree any
 			_ = json.Unmarshal(raw, &tree)
-			tree = prune(tree)
+			tree = prune(tree, false)
 			out, _ := json.MarshalIndent(tree, "", "  ")
 			m[id] = string(out) + "\n"
 		}

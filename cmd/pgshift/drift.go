@@ -208,6 +208,9 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		}
 	}
 
+	// Owners the expected state does not declare are whoever ran the
+	// migrations: not drift.
+	schema.ForgetOwners(live.Schema, expected)
 	plan, err := planner.Build(expected, live.Schema, driftPlanOptions())
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)

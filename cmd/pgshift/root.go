@@ -325,9 +325,41 @@ func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, erro
 		return nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
+	if err := noteOwnerRoles(ctx, f.from, plan); err != nil {
+		return nil, err
+	}
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
 	return plan, nil
+}
+
+// noteOwnerRoles adds a plan note for the roles the plan makes owners of
+// objects: those missing on the --from server when it is a database (the
+// OWNER TO would fail there: "role ... does not exist"), or all of them
+// when the target is not a live database and cannot be asked.
+func noteOwnerRoles(ctx context.Context, from string, plan *planner.Plan) error {
+	if len(plan.OwnerRoles) == 0 {
+		return nil
+	}
+	quoted := func(rs []string) string {
+		q := make([]string, len(rs))
+		for i, r := range rs {
+			q[i] = schema.QuoteIdent(r)
+		}
+		return strings.Join(q, ", ")
+	}
+	if !schema.IsURL(from) {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: the plan makes %s owner(s) of objects (ALTER ... OWNER TO): the role(s) must exist where it runs", quoted(plan.OwnerRoles)))
+		return nil
+	}
+	missing, err := schema.MissingRoles(ctx, from, plan.OwnerRoles)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	if len(missing) > 0 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: role(s) %s do not exist on the --from server %s: the plan's ALTER ... OWNER TO fails there until they are created (CREATE ROLE)", quoted(missing), schema.ServerAddr(from)))
+	}
+	return nil
 }
 
 // unplannedCount says how many differences the plan leaves out.
