@@ -10,6 +10,7 @@ import (
 	"github.com/pgshift/pgshift/internal/pgtest"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/offline"
 )
 
 // writeSQL writes src to name in a fresh temp dir and returns the path.
@@ -180,7 +181,7 @@ func TestRenameAnnotationForms(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db := loadDB(t, writeSQL(t, "from.sql", tc.from))
 			toPath := writeSQL(t, "schema.sql", tc.to)
-			off, err := schema.LoadOfflineFile(toPath)
+			off, err := offline.LoadOfflineFile(toPath)
 			if err != nil {
 				t.Fatal(err)
 			}

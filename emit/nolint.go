@@ -4,18 +4,18 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/planner/lint"
 	"github.com/pgshift/pgshift/schema"
 )
 
-// markReviewed puts a `-- pgshift:nolint RULE...` marker (planner.NolintMarker)
+// markReviewed puts a `-- pgshift:nolint RULE...` marker (lint.NolintMarker)
 // before every statement of the migration files that `pgshift lint` would
 // report at warning level or above: the plan chose those statements and
 // lists their hazards in the step's comment, so the generated migrations
 // pass lint by default. Each file is linted alone and, in apply order (ups
-// by version, downs in reverse), with the state of the files before it;
-// the union of both gets markers, so linting one file or all of them
-// passes. Files that are not SQL (Flyway .conf) are left as they are.
+// by version, downs in reverse), with the state of the files before it,
+// and under each transaction mode a runner may use; the union gets
+// markers, so linting one file, all of them, or the directory passes. Files that are not SQL (Flyway .conf) are left as they are.
 func markReviewed(files []File) {
 	var ups, downs []int
 	for i, f := range files {
@@ -29,7 +29,7 @@ func markReviewed(files []File) {
 	}
 	sort.SliceStable(downs, func(a, b int) bool { return files[downs[a]].Version > files[downs[b]].Version })
 	for _, order := range [][]int{ups, downs} {
-		state := planner.NewLintState()
+		state := lint.NewLintState()
 		for _, i := range order {
 			files[i].Content = markFile(files[i].Name, files[i].Content, state)
 		}
@@ -38,16 +38,21 @@ func markReviewed(files []File) {
 
 // markFile returns content with nolint markers before the statements that
 // have findings at warning level or above, alone or with state.
-func markFile(name string, content []byte, state *planner.LintState) []byte {
+func markFile(name string, content []byte, state *lint.LintState) []byte {
 	stmts, err := schema.SplitSQL(name, content)
 	if err != nil || len(stmts) == 0 {
 		return content // the file is pgshift's own SQL; a parse failure shows when it is applied
 	}
-	findings := planner.Lint(stmts, planner.LintOptions{File: name})
-	findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: name, State: state})...)
+	// As sent with the state of the files before, and alone under each way
+	// a runner may run the file (as one query, wrapped in a transaction,
+	// statement by statement).
+	findings := lint.Lint(stmts, lint.LintOptions{File: name, State: state})
+	for _, tx := range []lint.TxMode{lint.TxAsSent, lint.TxWrapped, lint.TxNone} {
+		findings = append(findings, lint.Lint(stmts, lint.LintOptions{File: name, Transaction: tx})...)
+	}
 	rules := map[int][]string{} // statement start line -> rules
 	for _, f := range findings {
-		if f.Severity.Rank() < planner.SeverityWarning.Rank() {
+		if f.Severity.Rank() < lint.SeverityWarning.Rank() {
 			continue
 		}
 		i := sort.Search(len(stmts), func(i int) bool {
@@ -69,7 +74,7 @@ func markFile(name string, content []byte, state *planner.LintState) []byte {
 	for n, line := range lines {
 		if rs := rules[n+1]; len(rs) > 0 {
 			sort.Strings(rs)
-			b.WriteString("-- " + planner.NolintMarker + " " + strings.Join(rs, ", ") + ": planned by pgshift (the step says why)\n")
+			b.WriteString("-- " + lint.NolintMarker + " " + strings.Join(rs, ", ") + ": planned by pgshift (the step says why)\n")
 		}
 		b.WriteString(line)
 	}

@@ -285,3 +285,24 @@ func resolveAnnotations(s *Schema, anns []Annotation) ([]Annotation, error) {
 	}
 	return anns, nil
 }
+
+// FileAnnotations returns the pgshift directives of the files a schema was
+// read from (ReadSchemaFile), each tied to its column as parseAnnotations
+// does. Errors name file:line:col.
+func FileAnnotations(files []SchemaFile) ([]Annotation, error) {
+	var anns []Annotation
+	for _, f := range files {
+		a, err := parseAnnotations(f.Path, string(f.Src), f.Stmts)
+		if err != nil {
+			return nil, err
+		}
+		anns = append(anns, a...)
+	}
+	return anns, nil
+}
+
+// ResolveAnnotations qualifies the tables of anns against the loaded model
+// s and checks renamed-from directives against it (see resolveAnnotations).
+func ResolveAnnotations(s *Schema, anns []Annotation) ([]Annotation, error) {
+	return resolveAnnotations(s, anns)
+}

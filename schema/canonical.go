@@ -78,9 +78,12 @@ func columnName(v any) string {
 	return s
 }
 
-// prune drops Owner keys (unless owners) and zero values ("", false, 0, null, empty lists
+// Prune drops Owner keys and zero values ("", false, 0, null, empty lists
 // and objects) from a decoded JSON tree; absent means zero, so comparison is
 // unaffected.
+func Prune(v any) any { return prune(v, false) }
+
+// prune is Prune that keeps Owner keys when owners is true.
 func prune(v any, owners bool) any {
 	switch x := v.(type) {
 	case map[string]any:
