@@ -14,9 +14,12 @@ import (
 // lists their hazards in the step's comment, so the generated migrations
 // pass lint by default. Each file is linted alone and, in apply order (ups
 // by version, downs in reverse), with the state of the files before it,
-// and under each transaction mode a runner may use; the union gets
-// markers, so linting one file, all of them, or the directory passes. Files that are not SQL (Flyway .conf) are left as they are.
-func markReviewed(files []File) {
+// both as a file on its own (sent as one query) and with the transaction
+// rules of its runner (lint of a migrations directory); the union gets
+// markers, so linting one file, all of them, or the directory passes.
+// txs[i] tells whether files[i]'s migration is transactional. Files that
+// are not SQL (Flyway .conf) are left as they are.
+func markReviewed(files []File, txs []bool, format string) {
 	var ups, downs []int
 	for i, f := range files {
 		switch {
@@ -31,24 +34,40 @@ func markReviewed(files []File) {
 	for _, order := range [][]int{ups, downs} {
 		state := lint.NewLintState()
 		for _, i := range order {
-			files[i].Content = markFile(files[i].Name, files[i].Content, state)
+			files[i].Content = markFile(files[i].Name, files[i].Content, state, runnerTxMode(format, txs[i]))
 		}
 	}
 }
 
+// runnerTxMode is how the runner of format runs a migration (see
+// docs/runner-formats.md): golang-migrate sends the file as one query;
+// goose, dbmate and Flyway wrap a transactional one in a transaction;
+// without a transaction dbmate sends the file as one query, goose and
+// Flyway statement by statement.
+func runnerTxMode(format string, tx bool) lint.TxMode {
+	switch {
+	case format == FormatGolangMigrate:
+		return lint.TxAsSent
+	case tx:
+		return lint.TxWrapped
+	case format == FormatDbmate:
+		return lint.TxAsSent
+	}
+	return lint.TxNone
+}
+
 // markFile returns content with nolint markers before the statements that
-// have findings at warning level or above, alone or with state.
-func markFile(name string, content []byte, state *lint.LintState) []byte {
+// have findings at warning level or above: alone and with state as sent,
+// and alone under the runner's transaction mode.
+func markFile(name string, content []byte, state *lint.LintState, mode lint.TxMode) []byte {
 	stmts, err := schema.SplitSQL(name, content)
 	if err != nil || len(stmts) == 0 {
 		return content // the file is pgshift's own SQL; a parse failure shows when it is applied
 	}
-	// As sent with the state of the files before, and alone under each way
-	// a runner may run the file (as one query, wrapped in a transaction,
-	// statement by statement).
 	findings := lint.Lint(stmts, lint.LintOptions{File: name, State: state})
-	for _, tx := range []lint.TxMode{lint.TxAsSent, lint.TxWrapped, lint.TxNone} {
-		findings = append(findings, lint.Lint(stmts, lint.LintOptions{File: name, Transaction: tx})...)
+	findings = append(findings, lint.Lint(stmts, lint.LintOptions{File: name})...)
+	if mode != lint.TxAsSent {
+		findings = append(findings, lint.Lint(stmts, lint.LintOptions{File: name, Transaction: mode})...)
 	}
 	rules := map[int][]string{} // statement start line -> rules
 	for _, f := range findings {

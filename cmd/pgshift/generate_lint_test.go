@@ -62,6 +62,10 @@ CREATE INDEX ON public.users (n);
 			if r := pgshift(t, nil, append([]string{"lint"}, files...)...); r.code != 0 {
 				t.Errorf("lint of all files: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
+			// The directory: the runner's up parts with its transaction rules.
+			if r := pgshift(t, nil, "lint", out); r.code != 0 {
+				t.Errorf("lint of the directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
 			for _, f := range files {
 				if r := pgshift(t, nil, "lint", f); r.code != 0 {
 					b, _ := os.ReadFile(f)
