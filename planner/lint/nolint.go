@@ -22,17 +22,6 @@ import (
 // chose and lists in the step's comment.
 const NolintMarker = "pgshift:nolint"
 
-// lintRules are the rule ids Lint reports (see README, "lint").
-var lintRules = []string{
-	"add-column-default", "add-column-generated-stored", "add-column-stable-default", "add-column-volatile-default",
-	"add-exclusion-constraint", "add-foreign-key", "add-primary-key", "add-unique-constraint", "adding-not-null-field",
-	"alter-table-set-logged", "ban-drop-column", "ban-drop-table", "ban-truncate", "changing-column-type", "cluster",
-	"concurrently-in-transaction", "constraint-missing-not-valid", "create-index-on-partitioned-table", "drop-not-null",
-	"enum-add-value-in-transaction", "rename-column", "rename-table", "require-concurrent-index",
-	"require-concurrent-index-drop", "require-concurrent-refresh", "require-concurrent-reindex", "require-lock-timeout",
-	"set-not-null", "vacuum-full", "validate-in-same-transaction",
-}
-
 // applyNolint drops the findings that a `-- pgshift:nolint RULE...` marker
 // before their statement silences, and adds an error finding for each
 // unknown rule a marker names. src is the file text stmts were split from
@@ -42,8 +31,10 @@ func applyNolint(file string, src []byte, stmts []schema.Statement, findings []F
 		return findings
 	}
 	known := map[string]bool{}
-	for _, r := range lintRules {
-		known[r] = true
+	var ruleIDs []string
+	for _, r := range Rules {
+		known[string(r.ID)] = true
+		ruleIDs = append(ruleIDs, string(r.ID))
 	}
 	type span struct {
 		line, col int             // statement start
@@ -75,7 +66,7 @@ func applyNolint(file string, src []byte, stmts []schema.Statement, findings []F
 						for _, n := range names {
 							if !known[n] {
 								bad = append(bad, Finding{File: file, Line: line, Col: col, Rule: "nolint", Severity: SeverityError,
-									Message: fmt.Sprintf("pgshift:nolint names unknown rule %q (known: %s)", n, strings.Join(lintRules, ", "))})
+									Message: fmt.Sprintf("pgshift:nolint names unknown rule %q (known: %s)", n, strings.Join(ruleIDs, ", "))})
 								continue
 							}
 							sp.rules[n] = true

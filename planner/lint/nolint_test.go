@@ -1,10 +1,7 @@
 package lint
 
 import (
-	"os"
-	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"testing"
 
@@ -53,24 +50,5 @@ func TestLintNolint(t *testing.T) {
 				t.Errorf("findings %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestLintRulesListed: lintRules (what a nolint marker may name) lists
-// exactly the rule ids lint.go reports.
-func TestLintRulesListed(t *testing.T) {
-	src, err := os.ReadFile("lint.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, m := range regexp.MustCompile(`l\.add\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
-		seen[m[1]] = true
-	}
-	used := schema.SortedKeys(seen)
-	listed := slices.Clone(lintRules)
-	sort.Strings(listed)
-	if !slices.Equal(used, listed) {
-		t.Errorf("lint.go reports %q\nlintRules lists %q", used, listed)
 	}
 }
