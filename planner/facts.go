@@ -179,6 +179,13 @@ func (b *builder) changeKinds(ch diff.Change) (kinds []pgfacts.Kind, rels []stri
 			return []pgfacts.Kind{pgfacts.Privileges}, []string{rel}
 		}
 		return []pgfacts.Kind{pgfacts.CatalogOnly}, nil
+	case *diff.SetOwner:
+		// ALTER TABLE / VIEW / SEQUENCE ... OWNER TO is an ALTER TABLE
+		// subcommand (ACCESS EXCLUSIVE); on other objects catalog-only.
+		if rel := relationOf(c.ID); rel != "" {
+			return []pgfacts.Kind{pgfacts.AlterTableOther}, []string{rel}
+		}
+		return []pgfacts.Kind{pgfacts.CatalogOnly}, nil
 	case *diff.Unsupported:
 		return nil, nil
 	}
@@ -363,6 +370,8 @@ func (b *builder) factsOf(ch diff.Change) facts {
 		f.hazard(HazardAuthz, "policy "+schema.QuoteIdent(c.Policy.Name)+" on "+c.Table+" is dropped: the rows it allowed are no longer visible under row-level security")
 	case *diff.SetPrivileges:
 		f.hazard(HazardAuthz, "privileges on "+b.lookupTarget(c.ID)+" change")
+	case *diff.SetOwner:
+		f.hazard(HazardAuthz, "owner of "+b.lookupTarget(c.ID)+" changes: the new owner holds every privilege on it and may grant them")
 	case *diff.DropSequence:
 		f.hazard(HazardDataLoss, "drops sequence "+c.Sequence.Key()+": its position is lost (a sequence created again starts over)")
 	case *diff.CreateFunction:

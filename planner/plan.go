@@ -15,6 +15,15 @@ type Plan struct {
 	// Notes are things the plan reports but does not do: unsupported
 	// changes, unmanaged objects, skipped drops.
 	Notes []string
+	// Unplanned are the notes (also in Notes) that are differences between
+	// the two states the plan does not migrate: drops skipped without
+	// AllowDrop, unsupported changes, objects pgshift does not manage on
+	// one side only. A plan with no steps but unplanned differences does
+	// not bring the database to the target state.
+	Unplanned []string
+	// OwnerRoles are the roles the plan makes owners of objects (ALTER ...
+	// OWNER TO in its up steps), sorted: they must exist where it runs.
+	OwnerRoles []string
 }
 
 // Phase is one deployment phase of a plan. Between two phases the
@@ -123,6 +132,10 @@ type Step struct {
 
 // Empty reports whether the plan has no steps.
 func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// Differs reports whether the two states differ at all: the plan has steps
+// or differences it does not plan (Unplanned).
+func (p *Plan) Differs() bool { return len(p.Steps) > 0 || len(p.Unplanned) > 0 }
 
 // PhaseOf returns the step's phase number, treating 0 as 1.
 func (s *Step) PhaseOf() int {

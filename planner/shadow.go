@@ -76,9 +76,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		}
 		return c.Type
 	}
-	syncFn := func(target, source, targetType string) string {
-		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := NEW.%s::%s;\n  RETURN NEW;\nEND\n$pgshift$;",
-			fn, target, source, targetType)
+	syncFn := func(target, source, sourceType, targetType string) string {
+		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := %s;\n  RETURN NEW;\nEND\n$pgshift$;",
+			fn, target, b.castExpr("NEW."+source, sourceType, targetType))
 	}
 	alter := func(name, rest string) string {
 		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
@@ -87,10 +87,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	sc := syncedColumn{
 		table: k, key: key, keyType: keyType, column: shadow,
 		add:    []string{fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, shadow, typ(to))},
-		syncFn: syncFn(shadow, col, to.Type), fn: fn, trg: trg,
+		syncFn: syncFn(shadow, col, from.Type, to.Type), fn: fn, trg: trg,
 		notNull: to.NotNull, nn: nn,
-		set:           fmt.Sprintf("%s = %s::%s", shadow, col, to.Type),
-		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s::%s", shadow, col, to.Type),
+		set:           fmt.Sprintf("%s = %s", shadow, b.castExpr(col, from.Type, to.Type)),
+		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s", shadow, b.castExpr(col, from.Type, to.Type)),
 		expandSummary: fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
 	}
 	parts := b.expandParts(sc)
@@ -102,7 +102,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, old),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, shadow, col),
 	}
-	swapDown := []string{syncFn(shadow, col, to.Type)}
+	swapDown := []string{syncFn(shadow, col, from.Type, to.Type)}
 	if to.Default != "" {
 		swapUp = append(swapUp, alter(col, "SET DEFAULT "+to.Default))
 		swapDown = append(swapDown, alter(col, "DROP DEFAULT"))
@@ -114,7 +114,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	// The column built beside the old one gets its comment, privileges and
 	// settings; the old column keeps its own until the contract drops it.
 	swapUp = append(swapUp, columnMeta(k, to.Name, to)...)
-	swapUp = append(swapUp, syncFn(old, col, from.Type))
+	swapUp = append(swapUp, syncFn(old, col, to.Type, from.Type))
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
@@ -129,9 +129,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
-		syncFn(old, col, from.Type),
+		syncFn(old, col, to.Type, from.Type),
 		sc.trigger(),
-		fmt.Sprintf("UPDATE %s SET %s = %s::%s;", k, old, col, from.Type),
+		fmt.Sprintf("UPDATE %s SET %s = %s;", k, old, b.castExpr(col, to.Type, from.Type)),
 	}
 	if from.Default != "" {
 		contractDown = append(contractDown, alter(old, "SET DEFAULT "+from.Default))

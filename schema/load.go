@@ -194,6 +194,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 			exec = append(exec, st)
 		}
 	}
+	owners := ownerClauses(path, exec)
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
 		if err := newerSyntaxPossible(admin, exec); err != nil {
 			return err
@@ -220,6 +221,13 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 			return fmt.Errorf("introspect %s loaded on the dev server: %w", path, err)
 		}
 		res.Timings.Introspect = time.Since(istart)
+		loader, err := blankLoaderOwners(ctx, ic, s)
+		if err != nil {
+			return err
+		}
+		if n := loaderOwnerNote(owners, loader); n != "" {
+			res.Notes = append(res.Notes, n)
+		}
 		if s.Annotations, err = resolveAnnotations(s, anns); err != nil {
 			return err
 		}

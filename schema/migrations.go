@@ -173,6 +173,9 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 		if nsp != "" {
 			DropRunnerTable(s, nsp, table.Name)
 		}
+		if _, err := blankLoaderOwners(ctx, ic, s); err != nil {
+			return err
+		}
 		res.Schema = s
 		return nil
 	})

@@ -204,6 +204,9 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		return fmt.Errorf("replay the baseline: %w", err)
 	}
 	applyFilter(flt, r.Schema)
+	// As drift does: owners the replayed migrations leave to whoever runs
+	// them (the dev server's user here) are not compared.
+	schema.ForgetOwners(live.Schema, r.Schema)
 	check, err := planner.Build(r.Schema, live.Schema, drift.PlanOptions())
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)

@@ -107,7 +107,7 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 					failed++
 					continue
 				}
-				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx}) {
+				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx, Source: src}) {
 					if !excluded[f.Rule] {
 						findings = append(findings, f)
 					}

@@ -191,7 +191,14 @@ func newDiffCmd(e env) *cobra.Command {
 				return err
 			}
 			if plan.Empty() && diffFormat == diffFormatSQL {
-				fmt.Fprintln(e.stderr, "-- no changes")
+				if !plan.Differs() {
+					fmt.Fprintln(e.stderr, "-- no changes")
+					return nil
+				}
+				fmt.Fprintf(e.stderr, "-- no planned steps, but %s (see the notes above)\n", unplannedCount(plan))
+				if exitOnChanges {
+					return exitCode(exitChanges)
+				}
 				return nil
 			}
 			t0 := time.Now()
@@ -203,14 +210,17 @@ func newDiffCmd(e env) *cobra.Command {
 			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			if exitOnChanges && !plan.Empty() {
+			if len(plan.Unplanned) > 0 {
+				fmt.Fprintf(e.stderr, "-- %s (see the notes above)\n", unplannedCount(plan))
+			}
+			if exitOnChanges && plan.Differs() {
 				return exitCode(exitChanges)
 			}
 			return nil
 		},
 	}
 	f.register(cmd, true)
-	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
+	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when the schemas differ, planned or not (skipped drops and unsupported changes count)")
 	cmd.Flags().StringVar(&diffFormat, "format", diffFormatSQL, "output: sql (script with session lock_timeout), json (versioned report) or markdown (PR summary)")
 	tf.register(cmd)
 	return cmd
@@ -266,6 +276,10 @@ changes or on error.`,
 				return err
 			}
 			if plan.Empty() {
+				if plan.Differs() {
+					fmt.Fprintf(e.stderr, "-- no planned steps: nothing written; %s (see the notes above)\n", unplannedCount(plan))
+					return nil
+				}
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
@@ -385,12 +399,52 @@ func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan,
 		return nil, nil, nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
+	if err := noteOwnerRoles(ctx, f.from, plan); err != nil {
+		return nil, nil, nil, err
+	}
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(append(from.Notes, to.Notes...), scopeNotes...), unmanaged, plan.Notes)
 	if e.afterPlan != nil {
 		e.afterPlan()
 	}
 	return plan, from.Schema, to.Schema, nil
+}
+
+// noteOwnerRoles adds a plan note for the roles the plan makes owners of
+// objects: those missing on the --from server when it is a database (the
+// OWNER TO would fail there: "role ... does not exist"), or all of them
+// when the target is not a live database and cannot be asked.
+func noteOwnerRoles(ctx context.Context, from string, plan *planner.Plan) error {
+	if len(plan.OwnerRoles) == 0 {
+		return nil
+	}
+	quoted := func(rs []string) string {
+		q := make([]string, len(rs))
+		for i, r := range rs {
+			q[i] = schema.QuoteIdent(r)
+		}
+		return strings.Join(q, ", ")
+	}
+	if !schema.IsURL(from) {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: the plan makes %s owner(s) of objects (ALTER ... OWNER TO): the role(s) must exist where it runs", quoted(plan.OwnerRoles)))
+		return nil
+	}
+	missing, err := schema.MissingRoles(ctx, from, plan.OwnerRoles)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	if len(missing) > 0 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: role(s) %s do not exist on the --from server %s: the plan's ALTER ... OWNER TO fails there until they are created (CREATE ROLE)", quoted(missing), schema.ServerAddr(from)))
+	}
+	return nil
+}
+
+// unplannedCount says how many differences the plan leaves out.
+func unplannedCount(plan *planner.Plan) string {
+	if n := len(plan.Unplanned); n != 1 {
+		return fmt.Sprintf("%d differences are not planned", n)
+	}
+	return "1 difference is not planned"
 }
 
 // sideError names the side of a failed load, except for errors located

@@ -51,5 +51,6 @@ var ChangeRules = map[string]ChangeLint{
 	"AlterPolicy":          {Rules: []RuleID{RuleAuthzChange}},
 	"SetComment":           {Why: "COMMENT takes SHARE UPDATE EXCLUSIVE at most: reads and writes go on"},
 	"SetPrivileges":        {Rules: []RuleID{RuleAuthzChange}},
+	"SetOwner":             {Rules: []RuleID{RuleRequireLockTimeout}},
 	"Unsupported":          {Why: "never planned: the planner turns it into a plan note"},
 }

@@ -123,6 +123,9 @@ type LintOptions struct {
 	// TxAsSent, judges the file by its own BEGIN/COMMIT, as a runner that
 	// sends the file as one query string (golang-migrate) runs it.
 	Transaction TxMode
+	// Source is the file's text the statements were split from; when set,
+	// `-- pgshift:nolint RULE` markers in it are honoured (see NolintMarker).
+	Source []byte
 }
 
 // TxMode is how a migration runner runs a file's statements.
@@ -215,7 +218,7 @@ func (s *LintState) provedNotNull(table, col string) (valid, notValid bool) {
 // A file without explicit transaction blocks is treated as one transaction,
 // as migration runners apply it.
 func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
-	return run(stmts, opts).findings
+	return applyNolint(opts.File, opts.Source, stmts, run(stmts, opts).findings)
 }
 
 // Verdict is what the facts table says about one statement of a file: the

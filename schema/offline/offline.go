@@ -30,11 +30,15 @@ type GapUse struct {
 // It follows \i / \ir includes and reads a directory of .sql files as
 // schema.ReadSchemaFile does.
 func LoadOfflineFile(path string) (*OfflineResult, error) {
-	stmts, _, err := schema.ReadSchemaFile(path)
+	stmts, files, err := schema.ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return loadOffline(path, stmts)
+	anns, err := schema.FileAnnotations(files)
+	if err != nil {
+		return nil, err
+	}
+	return loadOffline(path, stmts, anns)
 }
 
 // LoadOffline builds the model of a schema file from its parse tree alone,
@@ -44,17 +48,22 @@ func LoadOfflineFile(path string) (*OfflineResult, error) {
 // model starts from what every new database holds (the public schema and
 // plpgsql). Constructs the offline loader cannot model exactly are recorded
 // in the result's Gaps (see OfflineGaps); path names the file in messages.
+// The file's pgshift directives (renamed-from, ...) are read as online.
 func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 	stmts, err := schema.SplitSQLOffline(path, src)
 	if err != nil {
 		return nil, err
 	}
-	return loadOffline(path, stmts)
+	anns, err := schema.FileAnnotations([]schema.SchemaFile{{Path: path, Src: src, Stmts: stmts}})
+	if err != nil {
+		return nil, err
+	}
+	return loadOffline(path, stmts, anns)
 }
 
 // loadOffline is LoadOffline for statements already split (each in
-// Statement.File, else in path).
-func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) {
+// Statement.File, else in path), with the files' directives.
+func loadOffline(path string, stmts []schema.Statement, anns []schema.Annotation) (*OfflineResult, error) {
 	// A statement the parser does not know (newer syntax) cannot be modeled
 	// from a parse tree: an error naming it that asks for a dev database.
 	if err := schema.UnparsedError(stmts); err != nil {
@@ -69,6 +78,10 @@ func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) 
 		}
 	}
 	schema.SortModel(b.s)
+	var err error
+	if b.s.Annotations, err = schema.ResolveAnnotations(b.s, anns); err != nil {
+		return nil, err
+	}
 	return b.res, nil
 }
 
