@@ -120,6 +120,12 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		up:          swapUp, down: swapDown,
 		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
 		phase: phaseSwap,
+		marks: []mark{
+			{target: "COLUMN " + k + "." + old, up: markVal{kind: markThis}, down: markVal{kind: markText, text: from.Comment}, restores: from.Name, comment: from.Comment},
+			{target: sc.trgTarget(), up: markVal{kind: markThis}, down: markVal{kind: markPrev}},
+			{target: sc.fnTarget(), up: markVal{kind: markThis}, down: markVal{kind: markPrev}},
+			unmark("COLUMN "+k+"."+col, to.Comment),
+		},
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
 
@@ -143,6 +149,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		down:        contractDown,
 		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
 		phase:       phaseContract,
+		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	return append(parts, swap, contract)
@@ -257,6 +264,11 @@ $pgshift$;`, fn, oldC, newC)
 		up:          contractUp, down: contractDown,
 		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
 		phase: phaseContract,
+		before: fmt.Sprintf("deploy application code that reads and writes %s.%s instead of %s (writes through either name are kept in sync until this phase)", k, newC, oldC),
+		marks:  append([]mark{unmark("COLUMN "+k+"."+newC, target.Comment)}, gone(sc.trgTarget()), gone(sc.fnTarget())),
+	}
+	if target.NotNull {
+		contract.marks = append(contract.marks, gone(sc.nnTarget()))
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
@@ -308,6 +320,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
 		up:          up, down: down,
 		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		marks: s.artifacts(),
 	}}
 	fill := part{
 		summary:     fmt.Sprintf("backfill %s.%s in batches", k, s.column),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -32,11 +33,17 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
-// settings first), the versioned JSON report or the markdown summary.
-func diffOutput(plan *planner.Plan, format string, tf timeoutFlags) (string, error) {
+// settings first; unless all, only the phase that runs before the next
+// deploy, then the later phases as comments), the versioned JSON report or
+// the markdown summary (every phase, with its deploy boundary).
+func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, all bool) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
-		return emit.Script(plan, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}), nil
+		now, later := plan, []planner.Phase(nil)
+		if !all {
+			now, later = plan.Split()
+		}
+		return emit.Script(now, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}) + emit.Later(plan, later), nil
 	case diffFormatJSON:
 		return string(emit.JSON(plan)), nil
 	case diffFormatMarkdown:
@@ -107,6 +114,20 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 		fmt.Fprintf(e.stderr, "-- note: %s is not in %s (written by hand?); it will be added\n", filepath.Join(dir, u), emit.SumFile)
 	}
 	return format, nil
+}
+
+// laterNote tells on stderr which phases generate did not write yet and
+// the deploy each waits for ("" when none).
+func laterNote(plan *planner.Plan, later []planner.Phase) string {
+	var b strings.Builder
+	for _, p := range later {
+		fmt.Fprintf(&b, "-- not written yet: phase %d of %d (%s), %d step(s); it runs after: %s\n",
+			p.Number, len(plan.Phases), p.Title, len(plan.StepsIn(p.Number)), p.Before)
+	}
+	if b.Len() > 0 {
+		b.WriteString("-- apply the files written now, deploy, then run pgshift generate again with the same schema.sql\n")
+	}
+	return b.String()
 }
 
 // writeGenerated renders plan as files of format into dir, with pgshift.sum,
