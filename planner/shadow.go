@@ -262,8 +262,8 @@ $pgshift$;`, fn, oldC, newC)
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
-		phase: phaseContract,
+		facts:  facts{lock: LockAccessExclusive, relations: []string{k}},
+		phase:  phaseContract,
 		before: fmt.Sprintf("deploy application code that reads and writes %s.%s instead of %s (writes through either name are kept in sync until this phase)", k, newC, oldC),
 		marks:  append([]mark{unmark("COLUMN "+k+"."+newC, target.Comment)}, gone(sc.trgTarget()), gone(sc.fnTarget())),
 	}
