@@ -78,6 +78,9 @@ type driftReport struct {
 	// SchemaChanges are the steps from the full migrations directory to
 	// --schema: changes no migration makes yet.
 	SchemaChanges []driftChange `json:"schema_changes,omitempty"`
+	// Rollouts are multi-phase changes in progress in the live database
+	// (not drift): the phase applied and the deploy the next one waits for.
+	Rollouts []rolloutStatus `json:"rollouts"`
 	Diff          string        `json:"diff"`
 	Notes         []string      `json:"notes"`
 }
@@ -211,6 +214,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	rep.Drift = changes(plan)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
+	rep.Rollouts = rolloutStatuses(live.Schema)
 
 	// The unified diff of both schemas as SQL.
 	empty, err := schema.EmptyFrom(ctx, dev)
@@ -644,6 +648,7 @@ func writeDriftText(w io.Writer, rep *driftReport) error {
 			fmt.Fprintf(&b, "  - %s\n", c.Summary)
 		}
 	}
+	writeRolloutsText(&b, rep.Rollouts)
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -697,6 +702,7 @@ func writeAnnotations(w io.Writer, rep *driftReport) error {
 	for _, c := range rep.SchemaChanges {
 		ann("error", rep.Schema, "Not in a migration", c.Summary)
 	}
+	writeRolloutAnnotations(&b, rep.Rollouts)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -738,6 +744,7 @@ func driftMarkdown(rep *driftReport) string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString(rolloutsMarkdown(rep.Rollouts))
 	if len(rep.SchemaChanges) > 0 {
 		fmt.Fprintf(&b, "### In `%s` but in no migration\n\n", rep.Schema)
 		for _, c := range rep.SchemaChanges {

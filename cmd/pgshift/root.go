@@ -81,7 +81,7 @@ in the server's own normal form.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
 	root.AddCommand(newLintCmd(e))
-	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newDriftCmd(e), newStatusCmd(e))
 	return root
 }
 
