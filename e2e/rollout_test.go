@@ -414,8 +414,8 @@ func TestDiffMidRollout(t *testing.T) {
 		t.Errorf("status --dir: exit %d\n%s", code, out)
 	}
 
-	// schema.sql changed mid-rollout: the rename now changes the type too.
-	writeFile(t, schemaPath, strings.Replace(v2, "full_name text,", "full_name varchar(200),", 1))
+	// schema.sql changed mid-rollout: the column is now renamed to another name.
+	writeFile(t, schemaPath, strings.Replace(v2, "full_name text,", "display_name text,", 1))
 	code, _, errs = pgshiftCLI(t, "generate", "--to", schemaPath, "--dir", dir)
 	if code != 1 || !strings.Contains(errs, "rollout of rename-column public.users.name is in progress") || !strings.Contains(errs, "different change") {
 		t.Errorf("a changed schema.sql mid-rollout: exit %d\n%s", code, errs)
