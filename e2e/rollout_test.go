@@ -61,8 +61,8 @@ type rolloutRecipe struct {
 
 var rolloutRecipes = []rolloutRecipe{
 	{
-		name: "required_column_backfill",
-		v2: strings.Replace(rolloutV1, "    org_id bigint\n", "    org_id bigint,\n    verified boolean NOT NULL -- pgshift:backfill n > 100\n", 1),
+		name:   "required_column_backfill",
+		v2:     strings.Replace(rolloutV1, "    org_id bigint\n", "    org_id bigint,\n    verified boolean NOT NULL -- pgshift:backfill n > 100\n", 1),
 		change: "add-column public.users.verified", phases: 2,
 		newCode: []string{
 			`INSERT INTO public.users (id, name, n, email, org_id, verified) VALUES ($1, 'new' || $1, 1, 'n' || $1 || '@example.com', 1, true)`,

@@ -81,8 +81,8 @@ type driftReport struct {
 	// Rollouts are multi-phase changes in progress in the live database
 	// (not drift): the phase applied and the deploy the next one waits for.
 	Rollouts []rolloutStatus `json:"rollouts"`
-	Diff          string        `json:"diff"`
-	Notes         []string      `json:"notes"`
+	Diff     string          `json:"diff"`
+	Notes    []string        `json:"notes"`
 }
 
 type driftMigrations struct {
