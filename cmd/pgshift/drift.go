@@ -23,12 +23,13 @@ import (
 type driftFlags struct {
 	dbURL, dir, schemaFile, format, table, dirFormat string
 	dev                                              devFlags
+	scope                                            scopeFlags
 }
 
 func newDriftCmd(e env) *cobra.Command {
 	var f driftFlags
 	cmd := &cobra.Command{
-		Use:   "drift --url URL --dir DIR [--schema schema.sql]",
+		Use:   "drift --url URL --dir DIR [--to schema.sql]",
 		Short: "Check that a live database matches its migrations (CI)",
 		Long: `drift compares the live database at --url with the schema its migrations say it
 has. It reads the runner's table (golang-migrate, goose, dbmate or Flyway; found
@@ -39,13 +40,13 @@ applied version on the dev server, and reports:
   - pending migrations (files newer than the applied version; not drift),
   - a dirty / failed migration, INVALID indexes (e.g. a failed CREATE INDEX
     CONCURRENTLY), applied versions with no file,
-  - with --schema, changes in schema.sql that no migration makes yet,
+  - with --to, changes in schema.sql that no migration makes yet,
   - a unified diff of the two schemas as SQL.
 
 The database is only read (read-only transaction). pgshift.sum in --dir is
 checked first. Exit status: 0 in sync, 2 drift, 1 error.`,
 		Example: `  pgshift drift --url "$DATABASE_URL" --dir db/migrations --format github
-  pgshift drift --url postgres://ci@db/app --dir migrations --schema schema.sql --format json`,
+  pgshift drift --url postgres://ci@db/app --dir migrations --to schema.sql --format json --exclude-schema river`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDrift(cmd.Context(), e, f)
@@ -54,7 +55,8 @@ checked first. Exit status: 0 in sync, 2 drift, 1 error.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.dbURL, "url", "u", "", "live database (default $DATABASE_URL); runner-only x-* parameters are ignored")
 	fl.StringVar(&f.dir, "dir", "", "migrations directory")
-	fl.StringVar(&f.schemaFile, "schema", "", "desired schema.sql: also report changes no migration makes yet (alone: compare the database with it)")
+	fl.StringVar(&f.schemaFile, "to", "", "desired schema.sql (or a directory of .sql files): also report changes no migration makes yet (alone: compare the database with it)")
+	f.scope.register(cmd, "only compare the schema `NAME` (repeatable; a glob); a value ending in .sql is the desired schema file, as --to")
 	fl.StringVar(&f.format, "format", "text", "output: text, json or github (annotations, and a summary in $GITHUB_STEP_SUMMARY)")
 	fl.StringVar(&f.table, "migrations-table", "", "the runner's table ([schema.]table; default: found by shape)")
 	fl.StringVar(&f.dirFormat, "dir-format", "", "format of --dir: golang-migrate, goose, dbmate or flyway (default: detected)")
@@ -120,8 +122,15 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	default:
 		return fmt.Errorf("--format %q: want text, json or github", f.format)
 	}
+	if err := f.splitSchemaFlag(); err != nil {
+		return err
+	}
+	flt, err := f.scope.filter(f.schemaFile)
+	if err != nil {
+		return err
+	}
 	if f.dir == "" && f.schemaFile == "" {
-		return errors.New("drift needs --dir (a migrations directory) or --schema (a schema.sql)")
+		return errors.New("drift needs --dir (a migrations directory) or --to (a schema.sql)")
 	}
 	if f.dbURL != "" && !schema.IsURL(f.dbURL) {
 		return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", f.dbURL)
@@ -143,6 +152,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	if err != nil {
 		return err
 	}
+	scopeNotes := applyFilter(flt, live.Schema)
 	var expected *schema.Schema
 	var md *schema.MigrationDir
 	var state *runnerState
@@ -151,9 +161,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		if err != nil {
 			return err
 		}
-		for _, u := range unlisted {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(f.dir, u), emit.SumFile))
-		}
+		rep.Notes = append(rep.Notes, sumNotes(f.dir, unlisted)...)
 		if st, err := os.Stat(f.dir); err != nil || !st.IsDir() {
 			return fmt.Errorf("--dir %s: not a directory", f.dir)
 		}
@@ -181,6 +189,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		}
 		rep.Notes = append(rep.Notes, r.Notes...)
 		expected = r.Schema
+		scopeNotes = append(scopeNotes, applyFilter(flt, expected)...)
 	}
 	if f.schemaFile != "" {
 		desired, err := schema.LoadSource(ctx, f.schemaFile, dev)
@@ -188,6 +197,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 			return sideError("--schema", err)
 		}
 		rep.Notes = append(rep.Notes, desired.Notes...)
+		scopeNotes = append(scopeNotes, applyFilter(flt, desired.Schema)...)
 		if md == nil {
 			expected = desired.Schema
 		} else {
@@ -198,6 +208,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 					return fmt.Errorf("replay migrations: %w", err)
 				}
 				full = r.Schema
+				applyFilter(flt, full)
 			}
 			p, err := planner.Build(full, desired.Schema, driftPlanOptions())
 			if err != nil {
@@ -212,6 +223,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return fmt.Errorf("plan: %w", err)
 	}
 	rep.Drift = changes(plan)
+	rep.Notes = append(rep.Notes, uniqueStrings(scopeNotes)...)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
 	rep.Rollouts = rolloutStatuses(live.Schema)
@@ -221,6 +233,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 	if err != nil {
 		return err
 	}
+	applyFilter(flt, empty)
 	expSQL, err := schemaSQL(empty, expected)
 	if err != nil {
 		return err
@@ -248,6 +261,37 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 		return exitCode(exitChanges)
 	}
 	return nil
+}
+
+// splitSchemaFlag moves a --schema value that names a schema file (the
+// flag's meaning before the filters came) to --to.
+func (f *driftFlags) splitSchemaFlag() error {
+	var names []string
+	for _, v := range f.scope.schemas {
+		if isFileSource(v) {
+			if f.schemaFile != "" && f.schemaFile != v {
+				return fmt.Errorf("two desired schema files: %s and %s", f.schemaFile, v)
+			}
+			f.schemaFile = v
+			continue
+		}
+		names = append(names, v)
+	}
+	f.scope.schemas = names
+	return nil
+}
+
+// uniqueStrings returns ss without repeats, in first-seen order.
+func uniqueStrings(ss []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // driftPlanOptions plan every difference, drops included, one plain
@@ -319,6 +363,9 @@ type runnerState struct {
 	// upTo: golang-migrate keeps only the current version; every file up
 	// to it counts as applied.
 	upTo bool
+	// baseline is the version of a Flyway BASELINE row: every versioned
+	// migration up to it counts as applied (Flyway docs, "Baseline").
+	baseline string
 }
 
 func (s *runnerState) isApplied(m *schema.Migration) bool {
@@ -330,6 +377,9 @@ func (s *runnerState) isApplied(m *schema.Migration) bool {
 	}
 	if s.upTo {
 		return s.current != "" && schema.CompareVersions(m.Version, s.current) <= 0
+	}
+	if s.baseline != "" && schema.CompareVersions(m.Version, s.baseline) <= 0 {
+		return true
 	}
 	return s.appliedSet[normVersion(m.Version)]
 }
@@ -551,6 +601,10 @@ ORDER BY table_schema, table_name, ordinal_position`, names, wantSchema)
 				st.dirty = true
 			case strings.HasPrefix(typ, "UNDO"):
 				delete(st.appliedSet, normVersion(v))
+			case typ == "BASELINE":
+				st.baseline = v
+				add(v)
+				st.current = v
 			default:
 				add(v)
 				st.current = v

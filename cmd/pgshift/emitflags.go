@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -34,9 +33,10 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 
 // diffOutput renders plan in the diff --format: the SQL script (session
 // settings first; unless all, only the phase that runs before the next
-// deploy, then the later phases as comments), the versioned JSON report or
-// the markdown summary (every phase, with its deploy boundary).
-func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, all bool) (string, error) {
+// deploy, then the later phases as comments), the versioned JSON report
+// (with the fingerprints of from and to, for apply --plan) or the markdown
+// summary (every phase, with its deploy boundary).
+func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *schema.Schema, all bool) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
 		now, later := plan, []planner.Phase(nil)
@@ -45,7 +45,9 @@ func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, all bool) (s
 		}
 		return emit.Script(now, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}) + emit.Later(plan, later), nil
 	case diffFormatJSON:
-		return string(emit.JSON(plan)), nil
+		r := emit.PlanReport(plan)
+		r.SourceFingerprint, r.TargetFingerprint = schema.Fingerprint(from), schema.Fingerprint(to)
+		return string(emit.ReportJSON(r)), nil
 	case diffFormatMarkdown:
 		return emit.Markdown(plan), nil
 	}
@@ -110,8 +112,8 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, u := range unlisted {
-		fmt.Fprintf(e.stderr, "-- note: %s is not in %s (written by hand?); it will be added\n", filepath.Join(dir, u), emit.SumFile)
+	for _, n := range sumNotes(dir, unlisted) {
+		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
 	}
 	return format, nil
 }
