@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -170,30 +169,11 @@ func (s *session) end(t *testing.T, what string, min int64) {
 	}
 }
 
-// pgshiftCLI runs the pgshift binary; it returns the exit code, stdout and stderr.
-func pgshiftCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, pgshiftBinary(t), append(args, "--dev-url", pgtest.AdminURL())...)
-	cmd.Env = append(os.Environ(), "GITHUB_STEP_SUMMARY=", "GITHUB_OUTPUT=", "PGSHIFT_DEV_URL=")
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("pgshift %s: %v", strings.Join(args, " "), err)
-	}
-	return code, out.String(), errb.String()
-}
-
 // generateCLI runs `pgshift generate --to schema --dir dir` and returns the
 // migration files it wrote (pgshift.sum left out).
 func generateCLI(t *testing.T, schemaPath, dir, format string, extra ...string) []string {
 	t.Helper()
-	code, out, errs := pgshiftCLI(t, append([]string{"generate", "--to", schemaPath, "--dir", dir, "--format", format}, extra...)...)
+	code, out, errs := runPgshift(t, append([]string{"generate", "--to", schemaPath, "--dir", dir, "--format", format}, extra...)...)
 	if code != 0 {
 		t.Fatalf("generate: exit %d\n%s%s", code, out, errs)
 	}
@@ -360,7 +340,7 @@ func TestDiffMidRollout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, out, errs := pgshiftCLI(t, "diff", "--from", db, "--to", schemaPath, "--format", "json")
+	code, out, errs := runPgshift(t, "diff", "--from", db, "--to", schemaPath, "--format", "json")
 	if code != 0 {
 		t.Fatalf("diff: exit %d\n%s", code, errs)
 	}
@@ -391,14 +371,14 @@ func TestDiffMidRollout(t *testing.T) {
 		}
 	}
 	// The default text output shows the swap now and the contract later.
-	_, text, _ := pgshiftCLI(t, "diff", "--from", db, "--to", schemaPath)
+	_, text, _ := runPgshift(t, "diff", "--from", db, "--to", schemaPath)
 	if !strings.Contains(text, "-- phase 1 of 2: swap") || !strings.Contains(text, "-- phase 2 of 2: contract") ||
 		!strings.Contains(text, "-- before this phase: deploy") || strings.Contains(text, "\nDROP TRIGGER") {
 		t.Errorf("diff text output:\n%s", text)
 	}
 
 	// status names both rollouts and what comes next, in text and JSON.
-	code, out, errs = pgshiftCLI(t, "status", "--url", db, "--format", "json")
+	code, out, errs = runPgshift(t, "status", "--url", db, "--format", "json")
 	var st struct {
 		Rollouts []struct {
 			Change, Title, Next string
@@ -410,13 +390,13 @@ func TestDiffMidRollout(t *testing.T) {
 		st.Rollouts[1].Change != "rename-column public.users.name" || st.Rollouts[1].Next != "contract" {
 		t.Errorf("status: exit %d\n%s%s", code, out, errs)
 	}
-	if code, out, _ := pgshiftCLI(t, "status", "--dir", dir); code != 0 || !strings.Contains(out, "rename-column public.users.name: phase 1 of 3 (expand) applied") {
+	if code, out, _ := runPgshift(t, "status", "--dir", dir); code != 0 || !strings.Contains(out, "rename-column public.users.name: phase 1 of 3 (expand) applied") {
 		t.Errorf("status --dir: exit %d\n%s", code, out)
 	}
 
 	// schema.sql changed mid-rollout: the column is now renamed to another name.
 	writeFile(t, schemaPath, strings.Replace(v2, "full_name text,", "display_name text,", 1))
-	code, _, errs = pgshiftCLI(t, "generate", "--to", schemaPath, "--dir", dir)
+	code, _, errs = runPgshift(t, "generate", "--to", schemaPath, "--dir", dir)
 	if code != 1 || !strings.Contains(errs, "rollout of rename-column public.users.name is in progress") || !strings.Contains(errs, "different change") {
 		t.Errorf("a changed schema.sql mid-rollout: exit %d\n%s", code, errs)
 	}
