@@ -50,7 +50,32 @@ const (
 	HazardNonTransactional HazardKind = "non-transactional"
 	// HazardIrreversible: the down step cannot restore the old state exactly.
 	HazardIrreversible HazardKind = "irreversible"
+	// HazardAuthz: the step changes who may read or write what: privileges
+	// (GRANT / REVOKE), row-level security policies, RLS on or off.
+	HazardAuthz HazardKind = "authz"
+	// HazardIndexBuild: the step builds an index, reading the whole table
+	// (CREATE INDEX CONCURRENTLY too: it takes no blocking lock, but reads
+	// the table twice and waits for older transactions).
+	HazardIndexBuild HazardKind = "index-build"
+	// HazardUntrackedDependencies: the step creates or changes a function
+	// whose body PostgreSQL does not track dependencies of (plpgsql and the
+	// other procedural languages, SQL bodies written as strings): dropping
+	// or changing what it uses does not fail, calls do.
+	HazardUntrackedDependencies HazardKind = "untracked-dependencies"
+	// HazardReplication: the step changes what logical replication sends
+	// or matches rows by (REPLICA IDENTITY, publications).
+	HazardReplication HazardKind = "replication"
+	// HazardColumnOrder: the step moves a column (a table rebuilt to put
+	// it at its declared position): SELECT * and INSERT without a column
+	// list see the new order.
+	HazardColumnOrder HazardKind = "column-order"
 )
+
+// HazardKinds lists every hazard kind, in the order the README table
+// documents them.
+var HazardKinds = []HazardKind{HazardDataLoss, HazardBlockingLock, HazardTableRewrite, HazardTableScan,
+	HazardIndexBuild, HazardBackwardIncompatible, HazardNonTransactional, HazardIrreversible, HazardAuthz,
+	HazardUntrackedDependencies, HazardReplication, HazardColumnOrder}
 
 // Hazard is one risk of a step, with a human explanation.
 type Hazard struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -42,7 +43,10 @@ func shadowName(col, suffix string) string {
 // changes are planned in place, with their hazards.
 func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	t := b.existingTable(c.Table.Key())
-	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type || binaryCoercible(c.From.Type, c.To.Type) {
+	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type {
+		return nil
+	}
+	if rw, _ := pgfacts.TypeChangeRewrites(c.From.Type, c.To.Type, b.major()); !rw {
 		return nil
 	}
 	from, to := c.From, c.To
@@ -118,7 +122,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
 		up:          swapUp, down: swapDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.RenameColumn, k),
 		phase: phaseSwap,
 		marks: []mark{
 			{target: "COLUMN " + k + "." + old, up: markVal{kind: markThis}, down: markVal{kind: markText, text: from.Comment}, restores: from.Name, comment: from.Comment},
@@ -147,7 +151,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
 		down:        contractDown,
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
 		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
@@ -262,7 +266,7 @@ $pgshift$;`, fn, oldC, newC)
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
-		facts:  facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:  b.partFacts(pgfacts.DropColumn, k),
 		phase:  phaseContract,
 		before: fmt.Sprintf("deploy application code that reads and writes %s.%s instead of %s (writes through either name are kept in sync until this phase)", k, newC, oldC),
 		marks:  append([]mark{unmark("COLUMN "+k+"."+newC, target.Comment)}, gone(sc.trgTarget()), gone(sc.fnTarget())),
@@ -319,7 +323,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		summary:     s.expandSummary,
 		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
 		up:          up, down: down,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.AddColumn, k),
 		marks: s.artifacts(),
 	}}
 	fill := part{
@@ -327,7 +331,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, s.column),
 		up:          []string{backfill(k, s.key, s.keyType, s.set, s.filter, b.batchSize())},
 		nonTx:       true, stmtTimeout: backfillStatementLimit,
-		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.Backfill, k),
 	}
 	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches")
 	parts = append(parts, fill)
@@ -337,7 +341,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, s.column),
 			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, s.nn)},
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+			facts:       b.partFacts(pgfacts.ValidateConstraint, k),
 		}
 		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
 		parts = append(parts, v)

@@ -43,42 +43,22 @@ type LoadTimings struct {
 	Parse, Exec, Introspect time.Duration
 }
 
-// Load returns the model of src. src is either a postgres:// or
-// postgresql:// URL (the database is introspected) or a path ending in
-// ".sql" (loaded with LoadSQL through the dev server devURL) or
-// "dir://PATH", a migrations directory whose up migrations are replayed in
-// version order on the dev server (LoadMigrationDir). An empty src
-// means the URL in DATABASE_URL or, when that is empty too, the libpq PG*
-// environment variables. Errors name the source.
-func Load(ctx context.Context, src, devURL string) (*Schema, error) {
-	r, err := LoadSource(ctx, src, devURL)
+// LoadURL introspects the database at u (a postgres:// or postgresql://
+// URL, or "" for DATABASE_URL and then the libpq PG* variables); runner
+// parameters (x-...) are removed first (CleanURL). Turning a --from/--to
+// argument into a model is package schema/source's job. Errors name the host.
+func LoadURL(ctx context.Context, u string) (*LoadResult, error) {
+	start := time.Now()
+	s, err := introspectURL(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return r.Schema, nil
+	return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 }
 
-// LoadSource is Load that also returns the loader's notes.
-func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
-	switch {
-	case IsURL(src) || src == "":
-		start := time.Now()
-		s, err := introspectURL(ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
-	case IsDirSource(src):
-		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
-	case strings.HasSuffix(strings.ToLower(src), ".sql") || isDir(src):
-		return LoadSQLFile(ctx, devURL, src)
-	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files or dir://<migrations directory>", src)
-	}
-}
-
-// isDir reports whether path is a directory (a desired schema in several files).
-func isDir(path string) bool {
+// IsSchemaDir reports whether path is a directory (a desired schema in
+// several .sql files, read in name order).
+func IsSchemaDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }

@@ -14,9 +14,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
-	"github.com/pgshift/pgshift/internal/runnerstamp"
+	"github.com/pgshift/pgshift/emit/drift"
+	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // baselineFlags are the flags of baseline.
@@ -107,7 +109,11 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		return fmt.Errorf("connect to database %s: %w", schema.ServerAddr(dbURL), err)
 	}
 	defer conn.Close(context.Background())
-	table := firstNonEmpty(f.table, runnerstamp.DefaultTable(format))
+	rt, err := runner.TableFor(format, dbURL, f.table)
+	if err != nil {
+		return err
+	}
+	table := rt.String()
 	tableKey := table
 	if !strings.Contains(table, ".") {
 		var cur string
@@ -124,11 +130,11 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 	if err != nil {
 		return err
 	}
-	live, err := schema.LoadSource(ctx, dbURL, "")
+	live, err := source.LoadArg(ctx, dbURL, "")
 	if err != nil {
 		return err
 	}
-	dropRunnerTable(live.Schema, nsp, name)
+	schema.DropRunnerTable(live.Schema, nsp, name)
 	notes := applyFilter(flt, live.Schema)
 
 	var files []emit.File
@@ -198,7 +204,7 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		return fmt.Errorf("replay the baseline: %w", err)
 	}
 	applyFilter(flt, r.Schema)
-	check, err := planner.Build(r.Schema, live.Schema, driftPlanOptions())
+	check, err := planner.Build(r.Schema, live.Schema, drift.PlanOptions())
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
@@ -227,7 +233,7 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 	if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '5s'"); err != nil {
 		return err
 	}
-	qual, err := runnerstamp.Record(ctx, tx, format, table, versions)
+	qual, err := runner.Record(ctx, tx, format, rt, versions)
 	if err != nil {
 		return err
 	}
@@ -253,7 +259,7 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		fmt.Fprintln(e.stdout, p)
 	}
 	recorded := versions
-	if format == runnerstamp.GolangMigrate || format == runnerstamp.Flyway {
+	if format == runner.GolangMigrate || format == runner.Flyway {
 		recorded = versions[len(versions)-1:]
 	}
 	fmt.Fprintf(e.stderr, "-- baseline: recorded version(s) %s as applied in %s (%s)\n", strings.Join(recorded, ", "), qual, format)

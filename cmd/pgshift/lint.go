@@ -23,6 +23,8 @@ const exitLintFindings = 3
 func newLintCmd(e env) *cobra.Command {
 	var failOn, format, pgVersion string
 	var excludeRules []string
+	var explain string
+	var listRules bool
 	cmd := &cobra.Command{
 		Use:   "lint FILE|DIR|dir://DIR...",
 		Short: "Report the hazards of hand-written migration SQL",
@@ -50,9 +52,21 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 		Example: `  pgshift lint db/migrations/*.up.sql
   pgshift lint dir://db/migrations
   pgshift lint --fail-on error --pg-version 12 migration.sql
-  pgshift lint --format github --exclude-rule require-lock-timeout db/migrations`,
-		Args: cobra.MinimumNArgs(1),
+  pgshift lint --format github --exclude-rule require-lock-timeout db/migrations
+  pgshift lint --explain require-concurrent-index`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if explain != "" || listRules {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(_ *cobra.Command, args []string) error {
+			if listRules {
+				return printRuleList(e)
+			}
+			if explain != "" {
+				return explainRule(e, explain)
+			}
 			threshold, err := lint.ParseSeverity(failOn)
 			if err != nil {
 				return fmt.Errorf("--fail-on: %w", err)
@@ -66,6 +80,9 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 			}
 			excluded := map[string]bool{}
 			for _, r := range excludeRules {
+				if _, ok := lint.RuleByID(lint.RuleID(r)); !ok {
+					return fmt.Errorf("--exclude-rule %q: no such rule (pgshift lint --list-rules lists them)", r)
+				}
 				excluded[r] = true
 			}
 			inputs, err := lintInputs(e, args)
@@ -114,6 +131,8 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
 	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(lint.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
 	cmd.Flags().StringSliceVar(&excludeRules, "exclude-rule", nil, "do not report this rule (repeatable, or comma-separated)")
+	cmd.Flags().StringVar(&explain, "explain", "", "print what `RULE` checks, why, and the safe rewrite")
+	cmd.Flags().BoolVar(&listRules, "list-rules", false, "list every rule with its severity")
 	return cmd
 }
 
@@ -150,7 +169,7 @@ func lintInputs(e env, args []string) ([]lintInput, error) {
 		}
 		if md.Format != "" {
 			for _, m := range md.Migrations {
-				out = append(out, lintInput{file: m.File, text: []byte(m.Up()), tx: runnerTxMode(md.Format, m.Transactional)})
+				out = append(out, lintInput{file: m.File, text: []byte(m.Up), tx: runnerTxMode(md.Format, m.Transactional)})
 			}
 			if !strings.HasPrefix(a, schema.DirPrefix) {
 				fmt.Fprintf(e.stderr, "-- lint: %s holds %s migrations: linting their up parts with the runner's transaction rules\n", a, md.Format)
@@ -281,4 +300,34 @@ func githubAnnotation(f lint.Finding) string {
 	}
 	return fmt.Sprintf("::%s file=%s,line=%d,col=%d,title=%s::%s", level,
 		prop.Replace(f.File), f.Line, f.Col, prop.Replace("pgshift "+f.Rule), data.Replace(msg))
+}
+
+// explainRule prints the rule's page: what it checks and why, the safe
+// rewrite, its hazards, and how to silence one finding.
+func explainRule(e env, id string) error {
+	r, ok := lint.RuleByID(lint.RuleID(id))
+	if !ok {
+		return fmt.Errorf("--explain %q: no such rule (pgshift lint --list-rules lists them)", id)
+	}
+	var hs []string
+	for _, h := range r.Hazards {
+		hs = append(hs, string(h))
+	}
+	hazards := "none"
+	if len(hs) > 0 {
+		hazards = strings.Join(hs, ", ")
+	}
+	_, err := fmt.Fprintf(e.stdout, "%s (%s)\n\nWhat and why: %s.\n\nSafe rewrite: %s.\n\nHazards: %s.\n\nTo keep a statement on purpose, put -- pgshift:nolint %s on the line before it.\n",
+		r.ID, r.Severity, r.Doc, r.Fix, hazards, r.ID)
+	return err
+}
+
+// printRuleList prints every registered rule: id, usual severity, what it checks.
+func printRuleList(e env) error {
+	for _, r := range lint.Rules {
+		if _, err := fmt.Fprintf(e.stdout, "%-36s %-8s %s\n", r.ID, r.Severity, r.Doc); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+	}
+	return nil
 }

@@ -10,76 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
+	"github.com/pgshift/pgshift/emit/drift"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
-
-// rolloutStatus is one change in progress (a multi-phase change whose
-// last phase has not run yet), as its artifacts' marker comments describe
-// it (schema.RolloutMarker). In progress is not drift.
-type rolloutStatus struct {
-	Change     string   `json:"change"`
-	Phase      int      `json:"phase"`
-	Of         int      `json:"of"`
-	Title      string   `json:"title"`
-	Next       string   `json:"next"`
-	NextBefore string   `json:"next_before,omitempty"`
-	Plan       string   `json:"plan"`
-	Objects    []string `json:"objects"`
-	NextAction string   `json:"next_action"`
-}
-
-// rolloutStatuses lists the rollouts in progress in s.
-func rolloutStatuses(s *schema.Schema) []rolloutStatus {
-	out := []rolloutStatus{}
-	for _, r := range s.Rollouts() {
-		st := rolloutStatus{Change: r.Change, Phase: r.Phase, Of: r.Of, Title: r.Title, Next: r.Next, NextBefore: r.NextBefore, Plan: r.Plan, Objects: []string{}}
-		for _, o := range r.Objects {
-			st.Objects = append(st.Objects, o.ID)
-		}
-		st.NextAction = fmt.Sprintf("%s; then run pgshift generate again with the same schema.sql: it writes the %s phase", firstNonEmpty(r.NextBefore, "nothing to deploy"), r.Next)
-		out = append(out, st)
-	}
-	return out
-}
-
-// rolloutLine is the one-line text form of a rollout in progress.
-func rolloutLine(r rolloutStatus) string {
-	return fmt.Sprintf("rollout in progress (not drift): %s: phase %d of %d (%s) applied; next: %s phase, after: %s",
-		r.Change, r.Phase, r.Of, r.Title, r.Next, r.NextAction)
-}
-
-// writeRolloutsText writes one line per rollout in progress.
-func writeRolloutsText(b *strings.Builder, rs []rolloutStatus) {
-	for _, r := range rs {
-		b.WriteString(rolloutLine(r) + "\n")
-	}
-}
-
-// writeRolloutAnnotations writes a GitHub ::notice per rollout in progress.
-func writeRolloutAnnotations(b *strings.Builder, rs []rolloutStatus) {
-	for _, r := range rs {
-		fmt.Fprintf(b, "::notice title=%s::%s\n", ghProp("Rollout in progress"), ghEscape(rolloutLine(r)))
-	}
-}
-
-// rolloutsMarkdown is the step-summary section of the rollouts in progress.
-func rolloutsMarkdown(rs []rolloutStatus) string {
-	if len(rs) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("### Rollouts in progress (not drift)\n\n| Change | Applied | Next | Deploy first |\n|---|---|---|---|\n")
-	for _, r := range rs {
-		fmt.Fprintf(&b, "| `%s` | phase %d of %d (%s) | %s | %s |\n", r.Change, r.Phase, r.Of, r.Title, r.Next, strings.ReplaceAll(r.NextBefore, "|", `\|`))
-	}
-	return b.String() + "\n"
-}
 
 // statusReport is the output of pgshift status (--format json).
 type statusReport struct {
 	Version  int             `json:"version"`
 	Source   string          `json:"source"`
-	Rollouts []rolloutStatus `json:"rollouts"`
+	Rollouts []drift.Rollout `json:"rollouts"`
 }
 
 func newStatusCmd(e env) *cobra.Command {
@@ -126,11 +66,11 @@ pgshift keeps meanwhile (marked with a "pgshift:rollout" COMMENT). Exit 0.`,
 				}
 				dev = u
 			}
-			r, err := schema.LoadSource(ctx, src, dev)
+			r, err := source.LoadArg(ctx, src, dev)
 			if err != nil {
 				return err
 			}
-			rep := statusReport{Version: emit.ReportVersion, Source: firstNonEmpty(dir, redact(src)), Rollouts: rolloutStatuses(r.Schema)}
+			rep := statusReport{Version: emit.ReportVersion, Source: firstNonEmpty(dir, redact(src)), Rollouts: drift.Rollouts(r.Schema)}
 			return writeStatus(e.stdout, rep, format)
 		},
 	}
@@ -151,7 +91,7 @@ func writeStatus(w io.Writer, rep statusReport, format string) error {
 		}
 		b.Write(append(j, '\n'))
 	case "github":
-		writeRolloutAnnotations(&b, rep.Rollouts)
+		drift.WriteRolloutAnnotations(&b, rep.Rollouts)
 		fallthrough
 	default:
 		if len(rep.Rollouts) == 0 {

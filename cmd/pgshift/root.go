@@ -16,6 +16,7 @@ import (
 	"github.com/pgshift/pgshift/emit"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // Exit statuses.
@@ -191,8 +192,10 @@ func newGenerateCmd(e env) *cobra.Command {
 --format: golang-migrate (<version>_<name>.up.sql / .down.sql), goose
 (-- +goose Up / Down), dbmate (-- migrate:up / down) or flyway (V<version>__<name>.sql,
 U<version>__<name>.sql, .sql.conf for non-transactional ones). The default is
-the format of the files already in DIR, else golang-migrate. Versions are UTC
-YYYYMMDDHHMMSS, newer than any file already there. Files never mix phases; each
+the format of the files already in DIR, else golang-migrate. Versions follow
+DIR's numbering: the next integers in a directory numbered 001, 0001, ...
+(same width), else UTC YYYYMMDDHHMMSS, newer than any file already there.
+DIR is locked for the run: a second generate into it at the same time fails. Files never mix phases; each
 statement that cannot run in a transaction gets a migration of its own.
 Transactional files start with SET LOCAL lock_timeout (--lock-timeout).
 
@@ -211,6 +214,11 @@ changes or on error.`,
   pgshift generate --to schema.sql --dir migrations --format goose --dev-url postgres://postgres@127.0.0.1:5432/postgres`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			unlock, err := emit.LockDir(dir)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			fmtName, err := prepareGenerate(e, format, dir)
 			if err != nil {
 				return err
@@ -279,7 +287,7 @@ that database only (no dev server).`,
 			// The baseline is the model of a fresh database of the
 			// source's server (schema.EmptyModel): no dev server needed.
 			tm, t0 := newTimer(e), time.Now()
-			r, err := schema.LoadSource(ctx, src, "")
+			r, err := source.LoadArg(ctx, src, "")
 			if err != nil {
 				return err
 			}
@@ -313,7 +321,7 @@ that database only (no dev server).`,
 }
 
 // emptyModelOf is the model of a fresh database on the server of src (a
-// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadSource
+// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadURL
 // reads them).
 func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
 	conn, err := pgx.Connect(ctx, schema.CleanURL(src))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgshift/pgshift/emit/drift"
 	"github.com/pgshift/pgshift/internal/pgtest"
 )
 
@@ -98,7 +99,7 @@ func TestScopeDiffAndDrift(t *testing.T) {
 			if r.code != tc.want {
 				t.Fatalf("drift: exit %d, want %d\n%s\n%s", r.code, tc.want, r.stdout, r.stderr)
 			}
-			var rep driftReport
+			var rep drift.Report
 			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 				t.Fatalf("drift json: %v\n%s", err, r.stdout)
 			}
