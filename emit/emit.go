@@ -86,8 +86,10 @@ func CheckFormat(format string) error { return runner.CheckFormat(format) }
 // YYYYMMDDHHMMSS, at least Now and strictly greater than every version
 // already there, one second apart. A migration's down part holds the down statements of
 // its steps in reverse step order. Every transactional file starts with
-// SET LOCAL lock_timeout (and statement_timeout, when set). An empty plan
-// gives no files. Errors: an unsupported format, an unreadable Dir.
+// SET LOCAL lock_timeout (and statement_timeout, when set). Files of a
+// phased plan are named after their phase and subject
+// ("<version>_expand_users_full_name.up.sql") and say "phase k of n" and
+// what must be deployed before it. An empty plan gives no files. Errors: an unsupported format, an unreadable Dir.
 func Files(plan *planner.Plan, opts Options) ([]File, error) {
 	if opts.Format == "" {
 		opts.Format = FormatGolangMigrate
@@ -472,6 +474,24 @@ func writeTemp(dir string, content []byte) (string, error) {
 // ("" when there are none or dir does not exist).
 func DetectFormat(dir string) (string, error) { return runner.Detect(dir) }
 
+// Later describes, as SQL comments, the phases of a plan that come after
+// the part shown now (planner.Plan.Split): per phase its number, title,
+// steps and the deploy it waits for. "" when there are none.
+func Later(plan *planner.Plan, later []planner.Phase) string {
+	if len(later) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n-- not in this migration: the phases below run after a deploy; once that deploy is out,\n-- run pgshift generate (or diff) again with the same schema.sql to get the next one.\n")
+	for _, p := range later {
+		b.WriteString("--\n" + phaseHeader(plan, p.Number))
+		for _, s := range plan.StepsIn(p.Number) {
+			b.WriteString("--   " + oneLine(s.Summary) + "\n")
+		}
+	}
+	return b.String()
+}
+
 // Script returns the plan's up script for running in one session (psql):
 // "SET lock_timeout" (and "SET statement_timeout") from opts, then SQL(plan).
 // A step's own StatementTimeout is set before it and the plan's value
@@ -489,9 +509,14 @@ func Script(plan *planner.Plan, opts Options) string {
 		b.WriteString("\n")
 	}
 	base := opts.StatementTimeout
+	cur := 0
 	for i, s := range plan.Steps {
 		if i > 0 {
 			b.WriteString("\n")
+		}
+		if n := s.PhaseOf(); n != cur && phased(plan) {
+			cur = n
+			b.WriteString(phaseHeader(plan, n) + "\n")
 		}
 		if s.StatementTimeout != "" {
 			b.WriteString("SET statement_timeout = " + quoteLiteral(s.StatementTimeout) + ";\n")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pgshift/pgshift/internal/runner"
@@ -21,6 +22,7 @@ type renderer struct {
 func (r renderer) files(v uint64, vs *versions, g group) []File {
 	ver := vs.format(v)
 	header := r.header(g)
+	name := r.fileName(g)
 	switch r.opts.Format {
 	case FormatGoose:
 		var b strings.Builder
@@ -32,7 +34,7 @@ func (r renderer) files(v uint64, vs *versions, g group) []File {
 		r.body(&b, g, false, writeGooseStatement)
 		b.WriteString("\n-- +goose Down\n")
 		r.body(&b, g, true, writeGooseStatement)
-		return []File{{Name: ver + "_" + r.name + ".sql", Version: v, Content: []byte(b.String())}}
+		return []File{{Name: ver + "_" + name + ".sql", Version: v, Content: []byte(b.String())}}
 	case FormatDbmate:
 		opt := ""
 		if !g.tx {
@@ -44,14 +46,14 @@ func (r renderer) files(v uint64, vs *versions, g group) []File {
 		r.body(&b, g, false, writeStatement)
 		b.WriteString("\n-- migrate:down" + opt + "\n")
 		r.body(&b, g, true, writeStatement)
-		return []File{{Name: ver + "_" + r.name + ".sql", Version: v, Content: []byte(b.String())}}
+		return []File{{Name: ver + "_" + name + ".sql", Version: v, Content: []byte(b.String())}}
 	case FormatFlyway:
 		var up, down strings.Builder
 		up.WriteString(header)
 		r.body(&up, g, false, writeStatement)
 		down.WriteString(header)
 		r.body(&down, g, true, writeStatement)
-		base := ver + "__" + r.name + ".sql"
+		base := ver + "__" + name + ".sql"
 		files := []File{
 			{Name: "V" + base, Version: v, Content: []byte(up.String())},
 			{Name: "U" + base, Version: v, Content: []byte(down.String())},
@@ -69,7 +71,7 @@ func (r renderer) files(v uint64, vs *versions, g group) []File {
 		r.body(&up, g, false, writeStatement)
 		down.WriteString(header)
 		r.body(&down, g, true, writeStatement)
-		base := ver + "_" + r.name
+		base := ver + "_" + name
 		return []File{
 			{Name: base + ".up.sql", Version: v, Content: []byte(up.String())},
 			{Name: base + ".down.sql", Version: v, Content: []byte(down.String())},
@@ -95,28 +97,65 @@ func (r renderer) header(g group) string {
 	return b.String()
 }
 
-// phase returns the phase comment lines for phase n, "" for a
-// single-phase plan.
-func (r renderer) phase(n int) string {
-	if len(r.plan.Phases) < 2 && n == 1 {
-		return ""
+// fileName is the name part of g's files: in a plan of several phases (or
+// one that must wait for a deploy) the phase title and what the steps
+// change, e.g. "expand_users_full_name"; else the --name.
+func (r renderer) fileName(g group) string {
+	if !phased(r.plan) {
+		return r.name
 	}
-	title, before := "", ""
-	for _, p := range r.plan.Phases {
-		if p.Number == n {
-			title, before = p.Title, p.Before
+	title := ""
+	var subjects []string
+	for _, s := range g.steps {
+		if title == "" {
+			title = phaseOf(r.plan, s.PhaseOf()).Title
+		}
+		if s.Subject != "" && !slices.Contains(subjects, s.Subject) {
+			subjects = append(subjects, s.Subject)
 		}
 	}
-	l := fmt.Sprintf("-- phase %d", n)
-	if len(r.plan.Phases) > 1 {
-		l += fmt.Sprintf(" of %d", len(r.plan.Phases))
+	if len(subjects) == 0 {
+		subjects = []string{r.name}
 	}
-	if title != "" {
-		l += ": " + oneLine(title)
+	return SanitizeName(title + "_" + strings.Join(subjects, "_"))
+}
+
+// phased reports whether a plan is shown with phase headers: it has
+// several phases, or its one phase must wait for a deploy.
+func phased(plan *planner.Plan) bool {
+	return len(plan.Phases) > 1 || len(plan.Phases) == 1 && plan.Phases[0].Title != "migrate"
+}
+
+// phaseOf returns phase n of plan (a bare entry when it is not described).
+func phaseOf(plan *planner.Plan, n int) planner.Phase {
+	for _, p := range plan.Phases {
+		if p.Number == n {
+			return p
+		}
+	}
+	return planner.Phase{Number: n}
+}
+
+// phase returns the phase comment lines for phase n, "" for a
+// single-phase plan that waits for nothing.
+func (r renderer) phase(n int) string {
+	if !phased(r.plan) && n == 1 {
+		return ""
+	}
+	return phaseHeader(r.plan, n)
+}
+
+// phaseHeader is "-- phase k of n: title" and, when something must be
+// deployed first, "-- before this phase: ...".
+func phaseHeader(plan *planner.Plan, n int) string {
+	p := phaseOf(plan, n)
+	l := fmt.Sprintf("-- phase %d of %d", n, max(len(plan.Phases), n))
+	if p.Title != "" {
+		l += ": " + oneLine(p.Title)
 	}
 	l += "\n"
-	if before != "" {
-		l += "-- before this phase: " + oneLine(before) + "\n"
+	if p.Before != "" {
+		l += "-- before this phase: " + oneLine(p.Before) + "\n"
 	}
 	return l
 }

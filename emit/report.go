@@ -26,6 +26,7 @@ type JSONStep struct {
 	Up               []string         `json:"up"`
 	Down             []string         `json:"down"`
 	Irreversible     string           `json:"irreversible,omitempty"`
+	Rollout          string           `json:"rollout,omitempty"`
 }
 
 // JSONPhase is one phase of the JSON report.
@@ -33,6 +34,9 @@ type JSONPhase struct {
 	Number int    `json:"number"`
 	Title  string `json:"title,omitempty"`
 	Before string `json:"before,omitempty"`
+	// RunsNow is true for the phase that may run before the next deploy
+	// (the first); the others each wait for the deploy Before names.
+	RunsNow bool `json:"runs_now"`
 }
 
 // JSONPlan is the JSON report of a plan.
@@ -60,14 +64,14 @@ func PlanReport(plan *planner.Plan) JSONPlan {
 		return r
 	}
 	for _, p := range plan.Phases {
-		r.Phases = append(r.Phases, JSONPhase{Number: p.Number, Title: p.Title, Before: p.Before})
+		r.Phases = append(r.Phases, JSONPhase{Number: p.Number, Title: p.Title, Before: p.Before, RunsNow: p.Number == 1})
 	}
 	for _, s := range plan.Steps {
 		js := JSONStep{
 			Summary: s.Summary, Phase: s.PhaseOf(), Transactional: s.Transactional,
 			Lock: s.Lock, Relations: s.Relations, Rewrites: s.Rewrites, Scans: s.Scans,
 			Hazards: s.Hazards, StatementTimeout: s.StatementTimeout,
-			Up: s.Up, Down: s.Down, Irreversible: s.Irreversible,
+			Up: s.Up, Down: s.Down, Irreversible: s.Irreversible, Rollout: s.Rollout,
 		}
 		if js.Hazards == nil {
 			js.Hazards = []planner.Hazard{}
@@ -144,13 +148,20 @@ func Markdown(plan *planner.Plan) string {
 	}
 	fmt.Fprintf(&b, "%d step(s) in %d phase(s), %d hazard(s).\n", len(plan.Steps), len(phases), hazards)
 	for _, p := range phases {
-		title := fmt.Sprintf("Phase %d", p.Number)
+		title := fmt.Sprintf("Phase %d of %d", p.Number, len(phases))
 		if p.Title != "" {
 			title += ": " + p.Title
 		}
+		switch {
+		case len(phases) == 1:
+		case p.Number == 1:
+			title += " (runs now)"
+		default:
+			title += " (after a deploy: a later generate)"
+		}
 		fmt.Fprintf(&b, "\n### %s\n\n", title)
 		if p.Before != "" {
-			fmt.Fprintf(&b, "> **Before this phase:** %s\n\n", oneLine(p.Before))
+			fmt.Fprintf(&b, "> **Before this phase (deploy boundary):** %s\n\n", oneLine(p.Before))
 		}
 		b.WriteString("| # | Step | Tx | Lock | Hazards |\n|---|---|---|---|---|\n")
 		var steps []*planner.Step

@@ -40,8 +40,19 @@ type Options struct {
 // indexes and constraints that depend on an object being dropped or on a
 // column whose type changes are dropped and recreated around that change.
 //
-// The returned error reports a dependency cycle the planner cannot break.
+// A from model with rollouts in progress (schema.Rollouts) is planned
+// from that state: only the phases not applied yet (see rollout.go).
+//
+// The returned error reports a dependency cycle the planner cannot break,
+// or (*RolloutError) a target that no longer asks for a change in progress.
 func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
+	if rs := inProgress(from, to); len(rs) > 0 {
+		return resume(from, to, opts, rs)
+	}
+	return build(from, to, opts)
+}
+
+func build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	b := newBuilder(from, to, opts)
 	b.notes = append(b.notes, b.renameNotes()...)
 	changes := b.normalize(diff.Compare(from, to))
@@ -105,7 +116,9 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		deps := b.depsOf(ch)
 		steps, rank := b.stepsFor(ch)
 		var prev *node
+		b.deferDrop(ch, steps)
 		for _, step := range steps {
+			step.key, step.stage, step.Subject = changeKey(ch), step.PhaseOf(), subjectOf(ch)
 			n := &node{change: ch, step: step, rank: rank, seq: len(nodes), deps: deps}
 			nodes = append(nodes, n)
 			if prev != nil {
@@ -180,43 +193,51 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	}
 	plan.Phases = phases(plan.Steps)
 	plan.OwnerRoles = b.ownerRoles(changes)
+	b.markRollouts(plan)
 	return plan, nil
 }
 
-// phases makes the steps' phase numbers non-decreasing along the plan (a
-// step that must follow a later-phase step joins that phase) and describes
-// the phases used, with what must happen before each.
+// phases makes the steps' recipe phases non-decreasing along the plan (a
+// step that must follow a later-phase step joins that phase), numbers the
+// phases present 1..n (Step.Phase) and describes them, with what must be
+// deployed before each.
 func phases(steps []*Step) []Phase {
 	cur := 1
 	used := map[int]bool{}
 	before := map[int][]string{}
 	for _, s := range steps {
-		if s.PhaseOf() > cur {
-			cur = s.PhaseOf()
+		if s.stage > cur {
+			cur = s.stage
 		}
-		s.Phase = cur
+		s.stage = cur
 		used[cur] = true
 		if s.Before != "" && !slices.Contains(before[cur], s.Before) {
 			before[cur] = append(before[cur], s.Before)
 		}
 	}
 	defaults := map[int]string{
-		phaseSwap:     "the backfills of the expand phase have finished; the swap holds ACCESS EXCLUSIVE for a few catalog updates",
-		phaseContract: "deploy application code that no longer needs the old columns (they are kept in sync until this phase); run this phase a release later",
+		phaseSwap:     "deploy application code that works with the new column types as well as the old ones (the swap changes the type under the column's name; the old values stay in sync until the contract)",
+		phaseContract: "deploy application code that no longer needs the old columns (they are kept in sync until this phase)",
 	}
 	var out []Phase
+	number := map[int]int{}
 	for _, p := range []Phase{{Number: phaseExpand, Title: "expand"}, {Number: phaseSwap, Title: "swap"}, {Number: phaseContract, Title: "contract"}} {
 		if !used[p.Number] {
 			continue
 		}
-		if len(used) == 1 {
+		if len(used) == 1 && p.Number == phaseExpand {
 			p.Title = "migrate"
 		}
 		p.Before = strings.Join(before[p.Number], "; ")
 		if p.Before == "" {
 			p.Before = defaults[p.Number]
 		}
+		number[p.Number] = len(out) + 1
+		p.Number = len(out) + 1
 		out = append(out, p)
+	}
+	for _, s := range steps {
+		s.Phase = number[s.stage]
 	}
 	return out
 }
@@ -299,7 +320,7 @@ type nodeQueue []*node
 
 func (q nodeQueue) Len() int { return len(q) }
 func (q nodeQueue) Less(i, j int) bool {
-	if pi, pj := q[i].step.PhaseOf(), q[j].step.PhaseOf(); pi != pj {
+	if pi, pj := q[i].step.stage, q[j].step.stage; pi != pj {
 		return pi < pj
 	}
 	if q[i].rank != q[j].rank {

@@ -27,8 +27,10 @@ type Plan struct {
 }
 
 // Phase is one deployment phase of a plan. Between two phases the
-// application is deployed (or switched), as Before says.
+// application is deployed, as Before says: a phase after the first never
+// runs in the same deploy as the one before it (see Plan.Split).
 type Phase struct {
+	// Number is 1..len(Plan.Phases), over the phases the plan has.
 	Number int
 	// Title names the phase, e.g. "expand", "backfill", "contract".
 	Title string
@@ -128,6 +130,18 @@ type Step struct {
 	// step's file (e.g. "0" for VALIDATE CONSTRAINT, which may run long
 	// under a weak lock); "" keeps the default.
 	StatementTimeout string
+	// Rollout is the identity of the change this step belongs to when that
+	// change is rolled out over several phases (the "change" of its rollout
+	// markers, schema.RolloutMarker); "" otherwise.
+	Rollout string
+	// Subject names what the step changes, for file names: "users_full_name"
+	// (table and column), "users" (a table), "users_email_key" (an index or
+	// constraint); "" when it has no one subject.
+	Subject string
+
+	key   string // the change's identity (changeKey)
+	stage int    // the recipe phase (phaseExpand, phaseSwap, phaseContract) before numbering
+	marks []mark // artifacts the step leaves marked for the next phase (rollout.go)
 }
 
 // Empty reports whether the plan has no steps.

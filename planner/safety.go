@@ -47,6 +47,7 @@ type part struct {
 	facts                facts
 	phase                int    // 0: the plan's first phase
 	before               string // what must happen before this part (a deploy)
+	marks                []mark // artifacts marked for the next phase (rollout.go)
 }
 
 // facts are the lock and hazard facts of a step.
@@ -126,7 +127,7 @@ func mirror(parts []part) []part {
 func (b *builder) partSteps(parts []part) []*Step {
 	var steps []*Step
 	for _, p := range parts {
-		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout, Phase: p.phase, Before: p.before}
+		s := &Step{Summary: p.summary, Up: p.up, Down: p.down, Transactional: !p.nonTx, StatementTimeout: p.stmtTimeout, Phase: p.phase, Before: p.before, marks: p.marks}
 		f := p.facts
 		if p.nonTx {
 			f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
@@ -486,6 +487,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, name)},
 		facts:       b.partFacts(pgfacts.AddColumn, k),
+		marks:       []mark{artifact("COLUMN " + k + "." + name)},
 	}
 	parts := []part{add}
 	before := "deploy application code that writes " + k + "." + name + " on every insert"
@@ -514,7 +516,11 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 			nn[i].before = before
 		}
 	}
-	return append(parts, nn...)
+	parts = append(parts, nn...)
+	if len(parts) > 1 {
+		parts[1].marks = append(parts[1].marks, unmark("COLUMN "+k+"."+name, col.Comment))
+	}
+	return parts
 }
 
 func withDefault(c *schema.Column, d string) *schema.Column {

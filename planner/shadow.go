@@ -124,6 +124,12 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		up:          swapUp, down: swapDown,
 		facts: b.partFacts(pgfacts.RenameColumn, k),
 		phase: phaseSwap,
+		marks: []mark{
+			{target: "COLUMN " + k + "." + old, up: markVal{kind: markThis}, down: markVal{kind: markText, text: from.Comment}, restores: from.Name, comment: from.Comment},
+			{target: sc.trgTarget(), up: markVal{kind: markThis}, down: markVal{kind: markPrev}},
+			{target: sc.fnTarget(), up: markVal{kind: markThis}, down: markVal{kind: markPrev}},
+			unmark("COLUMN "+k+"."+col, to.Comment),
+		},
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
 
@@ -147,6 +153,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		down:        contractDown,
 		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
+		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	return append(parts, swap, contract)
@@ -259,8 +266,13 @@ $pgshift$;`, fn, oldC, newC)
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
-		facts: b.partFacts(pgfacts.DropColumn, k),
-		phase: phaseContract,
+		facts:  b.partFacts(pgfacts.DropColumn, k),
+		phase:  phaseContract,
+		before: fmt.Sprintf("deploy application code that reads and writes %s.%s instead of %s (writes through either name are kept in sync until this phase)", k, newC, oldC),
+		marks:  append([]mark{unmark("COLUMN "+k+"."+newC, target.Comment)}, gone(sc.trgTarget()), gone(sc.fnTarget())),
+	}
+	if target.NotNull {
+		contract.marks = append(contract.marks, gone(sc.nnTarget()))
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
@@ -312,6 +324,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
 		up:          up, down: down,
 		facts: b.partFacts(pgfacts.AddColumn, k),
+		marks: s.artifacts(),
 	}}
 	fill := part{
 		summary:     fmt.Sprintf("backfill %s.%s in batches", k, s.column),

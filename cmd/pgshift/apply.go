@@ -239,35 +239,18 @@ func savedPlan(ctx context.Context, e env, f applyFlags) (*planner.Plan, *schema
 	return plan, src.Schema, apply.Target{Fingerprint: r.TargetFingerprint}, nil
 }
 
-// untilDeploy returns the steps that may run now: those of the plan's
-// phases up to the first later phase that needs a deploy first (its Before
-// is set), and that phase (nil when every step may run, or all is set).
+// untilDeploy returns the steps that may run now: those of the phase
+// before the next application deploy (planner.Plan.Split), and the phase
+// that waits for that deploy (nil when every step may run, or all is set).
 func untilDeploy(p *planner.Plan, all bool) ([]*planner.Step, *planner.Phase) {
 	if all {
 		return p.Steps, nil
 	}
-	cut := 0
-	for i, ph := range p.Phases {
-		if i > 0 && ph.Before != "" {
-			cut = ph.Number
-			break
-		}
-	}
-	if cut == 0 {
+	now, later := p.Split()
+	if len(later) == 0 {
 		return p.Steps, nil
 	}
-	var steps []*planner.Step
-	for _, s := range p.Steps {
-		if s.PhaseOf() < cut {
-			steps = append(steps, s)
-		}
-	}
-	for i := range p.Phases {
-		if p.Phases[i].Number == cut {
-			return steps, &p.Phases[i]
-		}
-	}
-	return steps, nil
+	return now.Steps, &later[0]
 }
 
 func printPlanSummary(e env, plan *planner.Plan, steps []*planner.Step, next *planner.Phase) {

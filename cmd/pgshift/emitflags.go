@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -32,12 +33,18 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
-// settings first), the versioned JSON report (with the fingerprints of
-// from and to, for apply --plan) or the markdown summary.
-func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *schema.Schema) (string, error) {
+// settings first; unless all, only the phase that runs before the next
+// deploy, then the later phases as comments), the versioned JSON report
+// (with the fingerprints of from and to, for apply --plan) or the markdown
+// summary (every phase, with its deploy boundary).
+func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *schema.Schema, all bool) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
-		return emit.Script(plan, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}), nil
+		now, later := plan, []planner.Phase(nil)
+		if !all {
+			now, later = plan.Split()
+		}
+		return emit.Script(now, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}) + emit.Later(plan, later), nil
 	case diffFormatJSON:
 		r := emit.PlanReport(plan)
 		r.SourceFingerprint, r.TargetFingerprint = schema.Fingerprint(from), schema.Fingerprint(to)
@@ -110,6 +117,20 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
 	}
 	return format, nil
+}
+
+// laterNote tells on stderr which phases generate did not write yet and
+// the deploy each waits for ("" when none).
+func laterNote(plan *planner.Plan, later []planner.Phase) string {
+	var b strings.Builder
+	for _, p := range later {
+		fmt.Fprintf(&b, "-- not written yet: phase %d of %d (%s), %d step(s); it runs after: %s\n",
+			p.Number, len(plan.Phases), p.Title, len(plan.StepsIn(p.Number)), p.Before)
+	}
+	if b.Len() > 0 {
+		b.WriteString("-- apply the files written now, deploy, then run pgshift generate again with the same schema.sql\n")
+	}
+	return b.String()
 }
 
 // writeGenerated renders plan as files of format into dir, with pgshift.sum,

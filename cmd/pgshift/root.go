@@ -115,7 +115,7 @@ in the server's own normal form.`,
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
 	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newLintCmd(e))
-	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newDriftCmd(e), newStatusCmd(e))
 	root.AddCommand(newHashCmd(e))
 	root.AddCommand(newBaselineCmd(e))
 	root.AddCommand(newApplyCmd(e), newVerifyCmd(e))
@@ -131,6 +131,7 @@ type sourceFlags struct {
 	allowDrop bool
 	batchSize int
 	pgVersion int
+	allPhases bool
 	scope     scopeFlags
 }
 
@@ -161,6 +162,7 @@ func (f *sourceFlags) register(cmd *cobra.Command, fromRequired bool) {
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
+	cmd.Flags().BoolVar(&f.allPhases, "all-phases", false, "every phase at once, deploy boundaries included (development databases where no old code runs); default: only the phase that may run before the next deploy")
 	f.scope.register(cmd, "")
 	if fromRequired {
 		_ = cmd.MarkFlagRequired("from")
@@ -202,7 +204,7 @@ func newDiffCmd(e env) *cobra.Command {
 				return nil
 			}
 			t0 := time.Now()
-			sql, err := diffOutput(plan, diffFormat, tf, from, to)
+			sql, err := diffOutput(plan, diffFormat, tf, from, to, f.allPhases)
 			if err != nil {
 				return err
 			}
@@ -244,6 +246,13 @@ DIR is locked for the run: a second generate into it at the same time fails. Fil
 statement that cannot run in a transaction gets a migration of its own.
 Transactional files start with SET LOCAL lock_timeout (--lock-timeout).
 
+A change planned in phases (expand / swap / contract) is written one deploy
+at a time: only the phase that may run before the next application deploy.
+Once its files are applied and the deploy is out, run generate again with the
+same schema.sql: the database (or DIR) carries the rollout's state, and the
+next phase is written, until there is nothing left. --all-phases writes every
+phase at once (development databases where no old code runs).
+
 Without --from, the current schema is DIR itself: its migrations replayed on
 the dev server (dir://DIR). pgshift.sum in DIR records a hash of every file;
 an edited generated file is an error. Nothing is written when there are no
@@ -283,7 +292,15 @@ changes or on error.`,
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
-			return writeGenerated(cmd.Context(), e, plan, fmtName, dir, name, desc, tf)
+			if f.allPhases {
+				return writeGenerated(cmd.Context(), e, plan, fmtName, dir, name, desc, tf)
+			}
+			now, later := plan.Split()
+			if err := writeGenerated(cmd.Context(), e, now, fmtName, dir, name, desc, tf); err != nil {
+				return err
+			}
+			fmt.Fprint(e.stderr, laterNote(plan, later))
+			return nil
 		},
 	}
 	f.register(cmd, false)

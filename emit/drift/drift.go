@@ -66,8 +66,11 @@ type Report struct {
 	// SchemaChanges are the steps from the full migrations directory to
 	// --schema: changes no migration makes yet.
 	SchemaChanges []Change `json:"schema_changes,omitempty"`
-	Diff          string   `json:"diff"`
-	Notes         []string `json:"notes"`
+	// Rollouts are multi-phase changes in progress in the live database
+	// (not drift): the phase applied and the deploy the next one waits for.
+	Rollouts []Rollout `json:"rollouts"`
+	Diff     string    `json:"diff"`
+	Notes    []string  `json:"notes"`
 	// Unplanned are differences between the expected and the live schema
 	// that pgshift does not migrate (unsupported changes, unmanaged
 	// objects on one side): drift too.
@@ -138,7 +141,7 @@ func PlanOptions() planner.Options {
 // dirty version's, which is reported in the Report).
 func Check(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Version: emit.ReportVersion, Database: o.Database, Dir: o.Dir, Schema: o.SchemaFile,
-		Drift: []Change{}, InvalidIndexes: []InvalidIndex{}, Notes: []string{}}
+		Drift: []Change{}, InvalidIndexes: []InvalidIndex{}, Rollouts: []Rollout{}, Notes: []string{}}
 	live, err := source.LoadArg(ctx, o.DBURL, "")
 	if err != nil {
 		return nil, err
@@ -259,6 +262,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	rep.Notes = append(rep.Notes, uniqueStrings(scopeNotes)...)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)
+	rep.Rollouts = Rollouts(live.Schema)
 
 	// The unified diff of both schemas as SQL.
 	empty, err := schema.EmptyFrom(ctx, o.DevURL)

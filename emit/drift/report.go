@@ -101,6 +101,7 @@ func writeText(w io.Writer, rep *Report) error {
 			fmt.Fprintf(&b, "  - %s\n", c.Summary)
 		}
 	}
+	WriteRolloutsText(&b, rep.Rollouts)
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -205,6 +206,7 @@ func writeAnnotations(w io.Writer, rep *Report) error {
 	if len(rep.SchemaChanges) > 0 {
 		ann("error", rep.Schema, "Not in a migration", fmt.Sprintf("%d change(s) in no migration yet:\n%s", len(rep.SchemaChanges), strings.Join(grouped(rep.SchemaChanges), "\n")))
 	}
+	WriteRolloutAnnotations(&b, rep.Rollouts)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -253,6 +255,7 @@ func Markdown(rep *Report) string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString(RolloutsMarkdown(rep.Rollouts))
 	if len(rep.SchemaChanges) > 0 {
 		fmt.Fprintf(&b, "### In `%s` but in no migration\n\n", rep.Schema)
 		for _, c := range rep.SchemaChanges {

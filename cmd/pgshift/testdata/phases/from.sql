@@ -1,0 +1,5 @@
+CREATE TABLE public.users (
+    id bigint PRIMARY KEY,
+    name text,
+    legacy text
+);
