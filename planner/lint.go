@@ -10,6 +10,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/pgshift/pgshift/internal/lockretry"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -497,7 +498,7 @@ func (l *linter) recordLocks() {
 	if blocksTraffic(strongest.lock) && !l.lockTimeout && !l.lockTimeoutDone {
 		l.lockTimeoutDone = true
 		l.add(-1, "require-lock-timeout", SeverityWarning, strongest.lock, strongest.rel,
-			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. Start the file with SET lock_timeout = '2s' (SET LOCAL inside a transaction) and retry on timeout",
+			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. "+lockretry.Recommendation(),
 			HazardBlockingLock)
 	}
 }

@@ -35,6 +35,17 @@ const (
 	backfillStatementLimit = "0"
 )
 
+// blocksQueue reports whether a lock level conflicts with ROW EXCLUSIVE or
+// ACCESS SHARE, i.e. blocks writes or reads of the relation (PostgreSQL
+// "Explicit Locking", table 13.2: SHARE and stronger).
+func blocksQueue(lock string) bool {
+	switch lock {
+	case LockShare, LockShareRowExclusive, LockExclusive, LockAccessExclusive:
+		return true
+	}
+	return false
+}
+
 // part is one step of a recipe, with its exact reverse.
 type part struct {
 	summary, downSummary string
@@ -114,7 +125,14 @@ func mirror(parts []part) []part {
 		q := p
 		q.up, q.down = p.down, p.up
 		q.summary, q.downSummary = p.downSummary, p.summary
-		q.facts = facts{}
+		// The drop side takes the same lock level on the same relations
+		// (DROP CONSTRAINT for ADD CONSTRAINT, ACCESS EXCLUSIVE either way
+		// for a blocking lock; DROP INDEX CONCURRENTLY for CREATE INDEX
+		// CONCURRENTLY), but none of the create side's hazards.
+		q.facts = facts{lock: p.facts.lock, relations: p.facts.relations}
+		if blocksQueue(p.facts.lock) {
+			q.facts.lock = LockAccessExclusive
+		}
 		out[len(parts)-1-i] = q
 	}
 	return out

@@ -22,13 +22,28 @@ const (
 // timeoutFlags are --lock-timeout and --statement-timeout (diff, generate).
 type timeoutFlags struct {
 	lockTimeout, statementTimeout string
+	lockRetries                   int
+	lockBudget                    string
 }
 
 func (f *timeoutFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.lockTimeout, "lock-timeout", emit.DefaultLockTimeout,
-		`lock_timeout of every migration ("none" to set none); transactional files use SET LOCAL`)
+		`lock_timeout of every migration and of each attempt of a step that takes a lock ("none" to set none and not retry)`)
+	cmd.Flags().IntVar(&f.lockRetries, "lock-retries", emit.DefaultLockRetries,
+		`retries of a step whose lock is not available within --lock-timeout, with backoff and jitter (0: one attempt)`)
+	cmd.Flags().StringVar(&f.lockBudget, "lock-budget", emit.DefaultLockBudget,
+		`total time the attempts of one step may take, a PostgreSQL interval`)
 	cmd.Flags().StringVar(&f.statementTimeout, "statement-timeout", "",
 		`statement_timeout of every migration (default: not set); a step's own value (e.g. "0" for VALIDATE) wins`)
+}
+
+// options returns the emit options of the flags.
+func (f *timeoutFlags) options() emit.Options {
+	retries := f.lockRetries
+	if retries == 0 {
+		retries = -1 // emit: 0 is the default, negative is none
+	}
+	return emit.Options{LockTimeout: f.lockTimeout, StatementTimeout: f.statementTimeout, LockRetries: retries, LockBudget: f.lockBudget}
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
@@ -36,7 +51,7 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 func diffOutput(plan *planner.Plan, format string, tf timeoutFlags) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
-		return emit.Script(plan, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}), nil
+		return emit.Script(plan, tf.options()), nil
 	case diffFormatJSON:
 		return string(emit.JSON(plan)), nil
 	case diffFormatMarkdown:
@@ -112,14 +127,9 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 // writeGenerated renders plan as files of format into dir, with pgshift.sum,
 // and prints the paths written.
 func writeGenerated(e env, plan *planner.Plan, format, dir, name, desc string, tf timeoutFlags) error {
-	files, err := emit.Files(plan, emit.Options{
-		Format:           format,
-		Name:             name,
-		Description:      desc,
-		Dir:              dir,
-		LockTimeout:      tf.lockTimeout,
-		StatementTimeout: tf.statementTimeout,
-	})
+	opts := tf.options()
+	opts.Format, opts.Name, opts.Description, opts.Dir = format, name, desc, dir
+	files, err := emit.Files(plan, opts)
 	if err != nil {
 		return err
 	}
