@@ -331,12 +331,9 @@ func indexSpec(c *schema.Constraint) (cols, tail string, ok bool) {
 }
 
 // nnCheckName is the name of the temporary CHECK that proves NOT NULL.
+// It is at most 63 bytes for any names (generatedName).
 func nnCheckName(table, col string) string {
-	n := "pgshift_nn_" + table + "_" + col
-	if len(n) > 63 {
-		n = n[:63]
-	}
-	return n
+	return generatedName("pgshift_nn_"+table+"_"+col, "")
 }
 
 // notNullRecipe makes an existing column NOT NULL without a long

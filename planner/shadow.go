@@ -15,12 +15,9 @@ const (
 )
 
 // shadowName is the name of the column a recipe builds beside an existing one.
+// It is at most 63 bytes for any col (generatedName).
 func shadowName(col, suffix string) string {
-	n := col + "__pgshift_" + suffix
-	if len(n) > 63 {
-		n = n[:63]
-	}
-	return n
+	return generatedName(col, "__pgshift_"+suffix)
 }
 
 // typeChangeRecipe changes the type of a column whose conversion rewrites

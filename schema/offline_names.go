@@ -128,3 +128,7 @@ func indexColumnNames(names []string) []string {
 	}
 	return out
 }
+
+// ClipIdent cuts s to at most n bytes without splitting a UTF-8 character,
+// as PostgreSQL's pg_mbcliplen does when it truncates an identifier.
+func ClipIdent(s string, n int) string { return clip(s, n) }
