@@ -49,6 +49,9 @@ func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 		changes = b.skipDrops(changes)
 	}
 	changes = b.gateVersion(changes)
+	if err := b.checkCasts(changes); err != nil {
+		return nil, err
+	}
 	return b.order(changes)
 }
 
@@ -58,6 +61,9 @@ type builder struct {
 	fromIdx  *index
 	toIdx    *index
 	notes    []string
+	// preflight are checks that run as the plan's first steps, before
+	// anything changes (castPreflight).
+	preflight []*Step
 	// typeColumns caches columnsOfType; tableKeys are the from model's
 	// table keys, sorted, once.
 	typeColumns map[string][]string
@@ -166,6 +172,7 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	if len(plan.Steps) != len(nodes) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
+	plan.Steps = append(b.preflight, plan.Steps...)
 	plan.Phases = phases(plan.Steps)
 	return plan, nil
 }

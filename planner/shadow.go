@@ -69,8 +69,12 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		}
 		return c.Type
 	}
+	// The trigger converts only when the source column is written (an
+	// INSERT, or an UPDATE that changes it): old code that updates other
+	// columns of a row keeps working whatever the row holds.
 	syncFn := func(target, source, targetType string) string {
-		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := NEW.%s::%s;\n  RETURN NEW;\nEND\n$pgshift$;",
+		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n"+
+			"  IF TG_OP = 'INSERT' OR NEW.%[3]s IS DISTINCT FROM OLD.%[3]s THEN\n    NEW.%[2]s := NEW.%[3]s::%[4]s;\n  END IF;\n  RETURN NEW;\nEND\n$pgshift$;",
 			fn, target, source, targetType)
 	}
 	alter := func(name, rest string) string {
@@ -87,6 +91,11 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		expandSummary: fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
 	}
 	parts := b.expandParts(sc)
+	if castOf(from.Type, to.Type) == castMayFail {
+		b.preflight = append(b.preflight, castPreflight(k, col, from.Name, to.Type))
+		parts[0].facts.hazard(HazardBackwardIncompatible, fmt.Sprintf(
+			"from here on the sync trigger converts every value written to %s into %s: old code that writes a value that does not cast fails (the pre-flight step only checks the rows that exist when it runs)", col, to.Type))
+	}
 
 	// The first RENAME takes ACCESS EXCLUSIVE for the rest of the
 	// transaction; no LOCK TABLE, which fails where a runner (psql -f)
