@@ -46,13 +46,19 @@ func TestCastPreflightStopsBeforeAnyChange(t *testing.T) {
 	if i := strings.Index(first, "DO $pgshift_check$"); i < 0 || strings.Contains(first[:i], "ALTER") || strings.Contains(first[:i], "CREATE") {
 		t.Fatalf("the pre-flight check is not the first statement of the first file:\n%s", first)
 	}
-	hz := false
+	hz, order := false, false
 	for _, s := range plan.Steps {
 		for _, h := range s.Hazards {
 			if h.Kind == planner.HazardBackwardIncompatible && strings.Contains(h.Message, "does not cast") {
 				hz = true
 			}
+			if h.Kind == planner.HazardColumnOrder && strings.HasPrefix(s.Summary, "swap:") {
+				order = true
+			}
 		}
+	}
+	if !order {
+		t.Errorf("the swap step has no column-order hazard:\n%s", planText(plan))
 	}
 	if !hz {
 		t.Errorf("no hazard says that old code writing non-castable values fails after expand:\n%s", planText(plan))

@@ -48,6 +48,12 @@ const (
 	HazardNonTransactional HazardKind = "non-transactional"
 	// HazardIrreversible: the down step cannot restore the old state exactly.
 	HazardIrreversible HazardKind = "irreversible"
+	// HazardColumnOrder: the step changes the position of a column (a
+	// shadow column renamed into place sits at the end of the table; a
+	// dropped column shifts the ones after it): code that inserts
+	// positionally (INSERT INTO t VALUES (...)) or reads SELECT * by
+	// position silently stores or reads values in the wrong columns.
+	HazardColumnOrder HazardKind = "column-order"
 )
 
 // Hazard is one risk of a step, with a human explanation.

@@ -128,6 +128,8 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		phase: phaseSwap,
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
+	swap.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s moves to the end of %s (the old values stay at its position as %s): "+
+		"code that inserts positionally (INSERT INTO %s VALUES (...)) or reads SELECT * by position stores or reads the wrong columns; name the columns", col, k, old, k))
 
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
@@ -151,6 +153,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		phase:       phaseContract,
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
+	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
 	return append(parts, swap, contract)
 }
 
@@ -266,6 +269,8 @@ $pgshift$;`, fn, oldC, newC)
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
+	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s, added at the end of %s, takes the place of %s, and the columns after %s shift: "+
+		"positional INSERT and SELECT * by position see other columns; name the columns", newC, k, oldC, oldC))
 	return append(parts, contract)
 }
 
