@@ -95,6 +95,7 @@ type depInfo struct {
 
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	plan := &Plan{Notes: append(b.notes, unmanagedNotes(b.from, b.to)...)}
+	noted := len(b.notes)
 	var nodes []*node
 	var chain [][2]*node
 	for _, ch := range changes {
@@ -172,6 +173,8 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	if len(plan.Steps) != len(nodes) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
+	// Notes the recipes added while their steps were built.
+	plan.Notes = append(plan.Notes, b.notes[noted:]...)
 	plan.Steps = append(b.preflight, plan.Steps...)
 	plan.Phases = phases(plan.Steps)
 	return plan, nil

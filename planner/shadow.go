@@ -48,13 +48,21 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	if !diff.SameColumnBody(from, &same) || from.Identity != "" || from.Generated != "" || from.Comment != to.Comment {
 		return nil
 	}
-	key, keyType, ok := singleKey(t)
-	if !ok || key == schema.QuoteIdent(from.Name) {
+	k := t.Key()
+	inPlace := func(why string) []part {
+		b.notes = append(b.notes, fmt.Sprintf("%s.%s: type %s → %s is planned in place, a table rewrite under ACCESS EXCLUSIVE (reads and writes wait for it): %s",
+			k, schema.QuoteIdent(from.Name), from.Type, to.Type, why))
 		return nil
 	}
-	k := t.Key()
-	if !b.usedOnlyByItsTable(colID(k, from.Name)) {
-		return nil
+	if key, _, ok := singleKey(t); ok && key == schema.QuoteIdent(from.Name) {
+		return inPlace("the column is the primary key, which the shadow-column recipe cannot swap (its index, and the foreign keys that reference it, would have to be rebuilt on the shadow column)")
+	}
+	key, keyType, ok := b.backfillKey(t)
+	switch {
+	case !ok:
+		return inPlace("the shadow-column recipe needs a one-column primary key (the same on both sides of the plan) to backfill in batches")
+	case !b.usedOnlyByItsTable(colID(k, from.Name)):
+		return inPlace("an index, constraint (a foreign key too), view, policy, trigger or function uses the column, and the shadow-column recipe cannot move it")
 	}
 
 	col := schema.QuoteIdent(from.Name)
@@ -128,6 +136,14 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		phase: phaseSwap,
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
+	if castOf(to.Type, from.Type) == castMayFail {
+		// The old column is kept in sync for the swap back, through the
+		// narrowing cast: a value beyond the old type fails to be written
+		// until the contract drops the trigger.
+		swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf(
+			"until the contract phase, a write of a value of %s that does not fit %s fails: the trigger keeps %s (%s) in sync so the swap can be undone; run the contract before relying on the wider range",
+			col, from.Type, old, from.Type))
+	}
 	swap.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s moves to the end of %s (the old values stay at its position as %s): "+
 		"code that inserts positionally (INSERT INTO %s VALUES (...)) or reads SELECT * by position stores or reads the wrong columns; name the columns", col, k, old, k))
 
@@ -153,8 +169,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		phase:       phaseContract,
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
+	contract.facts.hazard(HazardBlockingLock, downRefill(k, old))
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
 	return append(parts, swap, contract)
+}
+
+// downRefill explains why the down of a contract blocks: it re-creates the
+// dropped column and fills it in the transaction that added it.
+func downRefill(k, col string) string {
+	return fmt.Sprintf("down path: re-creating %s holds ACCESS EXCLUSIVE on %s (from ADD COLUMN) for one UPDATE of every row, so reads and writes of the table wait for it; "+
+		"it is not batched because the column must be complete, with its sync trigger, before the previous release runs again: roll back off-peak", col, k)
 }
 
 // columnMeta writes the comment, privileges and settings of column c on the
@@ -202,7 +226,7 @@ func (b *builder) renameRecipe(c *diff.RenameColumn) []part {
 	if target == nil || !diff.SameColumnBody(c.To, target) || c.From.Identity != "" || c.From.Generated != "" {
 		return nil
 	}
-	key, keyType, ok := singleKey(t)
+	key, keyType, ok := b.backfillKey(t)
 	if !ok || key == schema.QuoteIdent(c.From.Name) || !b.usedOnlyByItsTable(colID(k, c.From.Name)) {
 		return nil
 	}
@@ -269,6 +293,7 @@ $pgshift$;`, fn, oldC, newC)
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
+	contract.facts.hazard(HazardBlockingLock, downRefill(k, oldC))
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s, added at the end of %s, takes the place of %s, and the columns after %s shift: "+
 		"positional INSERT and SELECT * by position see other columns; name the columns", newC, k, oldC, oldC))
 	return append(parts, contract)
