@@ -136,3 +136,39 @@ func TestBackfillDoesNotWalkDroppedKey(t *testing.T) {
 		t.Errorf("after up, schema differs from to:\n%s", schema.CanonicalDiff(got, want))
 	}
 }
+
+// TestMatViewIndexConcurrently: an index added to a populated materialized
+// view is built CONCURRENTLY, with its hazard, and the files apply with
+// psql -f and go back down.
+func TestMatViewIndexConcurrently(t *testing.T) {
+	t.Parallel()
+	acquire(t)
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	base := "CREATE TABLE public.m (id bigint PRIMARY KEY, v text);\nCREATE MATERIALIZED VIEW public.mv AS SELECT id, v FROM public.m;\n"
+	if err := execOnce(ctx, db, base+"INSERT INTO public.m SELECT g, 'v' || g FROM generate_series(1, 500) g;\nREFRESH MATERIALIZED VIEW public.mv;"); err != nil {
+		t.Fatal(err)
+	}
+	from := introspect(t, db)
+	to := loadModel(t, base+"CREATE INDEX mv_v_idx ON public.mv (v);")
+	plan, err := planner.Build(from, to, planner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasHazard(plan, "create index public.mv_v_idx concurrently", planner.HazardTableScan, "materialized view public.mv") {
+		t.Fatalf("the index on the populated materialized view is not built CONCURRENTLY with its hazard:\n%s", planText(plan))
+	}
+	ups, downs := writeMigrations(t, plan)
+	if err := applyPsql(ctx, db, ups); err != nil {
+		t.Fatal(err)
+	}
+	if got := queryString(t, db, "SELECT count(*)::text FROM pg_index WHERE indexrelid = 'public.mv_v_idx'::regclass AND indisvalid"); got != "1" {
+		t.Errorf("index not built valid")
+	}
+	if err := applyPsql(ctx, db, downs); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := canon(introspect(t, db)), canon(from); got != want {
+		t.Errorf("after down, schema differs from from:\n%s", schema.CanonicalDiff(got, want))
+	}
+}

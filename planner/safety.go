@@ -207,7 +207,8 @@ func (b *builder) recipe(ch diff.Change) []part {
 // partitioned parent (the build must go partition by partition).
 func (b *builder) indexRecipe(i *schema.Index) []part {
 	t := b.existingTable(i.Table)
-	if t == nil || t.Kind == schema.TablePartitioned {
+	mv := b.populatedMatView(i.Table)
+	if (t == nil && !mv) || (t != nil && t.Kind == schema.TablePartitioned) {
 		return nil
 	}
 	def := strings.Replace(i.Definition, " ON ONLY ", " ON ", 1)
@@ -220,6 +221,9 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
 		facts:       facts{lock: LockShareUpdateExcl, relations: []string{i.Table}, scans: true},
+	}
+	if mv {
+		build.facts.hazard(HazardTableScan, "reads every row of materialized view "+i.Table+" twice under SHARE UPDATE EXCLUSIVE (reads go on; REFRESH waits for the build)")
 	}
 	parts := []part{build}
 	var meta []string
@@ -234,6 +238,16 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 			downSummary: "(index " + i.Key() + " is dropped next)", up: meta})
 	}
 	return parts
+}
+
+// populatedMatView reports whether k is a materialized view that exists on
+// both sides of the plan and holds rows (relispopulated): a plain CREATE
+// INDEX on it takes SHARE (REFRESH and, for ... CONCURRENTLY, its writes
+// wait) for the whole build; CREATE INDEX CONCURRENTLY works on
+// materialized views too ("CREATE INDEX").
+func (b *builder) populatedMatView(k string) bool {
+	f, t := b.from.Views[k], b.to.Views[k]
+	return f != nil && t != nil && f.Materialized && t.Materialized && f.WithData && f.Definition == t.Definition
 }
 
 // constraintRecipe adds a constraint to an existing table without holding
