@@ -48,13 +48,35 @@ const (
 	HazardNonTransactional HazardKind = "non-transactional"
 	// HazardIrreversible: the down step cannot restore the old state exactly.
 	HazardIrreversible HazardKind = "irreversible"
+	// HazardAuthz: the step changes who may read or write what: privileges
+	// (GRANT / REVOKE), row-level security policies, RLS on or off.
+	HazardAuthz HazardKind = "authz"
+	// HazardIndexBuild: the step builds an index, reading the whole table
+	// (CREATE INDEX CONCURRENTLY too: it takes no blocking lock, but reads
+	// the table twice and waits for older transactions).
+	HazardIndexBuild HazardKind = "index-build"
+	// HazardUntrackedDependencies: the step creates or changes a function
+	// whose body PostgreSQL does not track dependencies of (plpgsql and the
+	// other procedural languages, SQL bodies written as strings): dropping
+	// or changing what it uses does not fail, calls do.
+	HazardUntrackedDependencies HazardKind = "untracked-dependencies"
+	// HazardReplication: the step changes what logical replication sends
+	// or matches rows by (REPLICA IDENTITY, publications).
+	HazardReplication HazardKind = "replication"
 	// HazardColumnOrder: the step changes the position of a column (a
 	// shadow column renamed into place sits at the end of the table; a
-	// dropped column shifts the ones after it): code that inserts
-	// positionally (INSERT INTO t VALUES (...)) or reads SELECT * by
-	// position silently stores or reads values in the wrong columns.
+	// dropped column shifts the ones after it; a table rebuilt to put a
+	// column at its declared position): code that inserts positionally
+	// (INSERT INTO t VALUES (...)) or reads SELECT * by position silently
+	// stores or reads values in the wrong columns.
 	HazardColumnOrder HazardKind = "column-order"
 )
+
+// HazardKinds lists every hazard kind, in the order the README table
+// documents them.
+var HazardKinds = []HazardKind{HazardDataLoss, HazardBlockingLock, HazardTableRewrite, HazardTableScan,
+	HazardIndexBuild, HazardBackwardIncompatible, HazardNonTransactional, HazardIrreversible, HazardAuthz,
+	HazardUntrackedDependencies, HazardReplication, HazardColumnOrder}
 
 // Hazard is one risk of a step, with a human explanation.
 type Hazard struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -39,7 +40,10 @@ func shadowName(col, suffix string) string {
 // changes are planned in place, with their hazards.
 func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	t := b.existingTable(c.Table.Key())
-	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type || binaryCoercible(c.From.Type, c.To.Type) {
+	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type {
+		return nil
+	}
+	if rw, _ := pgfacts.TypeChangeRewrites(c.From.Type, c.To.Type, b.major()); !rw {
 		return nil
 	}
 	from, to := c.From, c.To
@@ -132,7 +136,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
 		up:          swapUp, down: swapDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.RenameColumn, k),
 		phase: phaseSwap,
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
@@ -165,7 +169,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
 		down:        contractDown,
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
@@ -288,7 +292,7 @@ $pgshift$;`, fn, oldC, newC)
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.DropColumn, k),
 		phase: phaseContract,
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
@@ -343,14 +347,14 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		summary:     s.expandSummary,
 		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
 		up:          up, down: down,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.AddColumn, k),
 	}}
 	fill := part{
 		summary:     fmt.Sprintf("backfill %s.%s in batches", k, s.column),
 		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, s.column),
 		up:          []string{backfill(k, s.key, s.keyType, s.set, s.filter, b.batchSize())},
 		nonTx:       true, stmtTimeout: backfillStatementLimit,
-		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.Backfill, k),
 	}
 	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches")
 	parts = append(parts, fill)
@@ -360,7 +364,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, s.column),
 			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, s.nn)},
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+			facts:       b.partFacts(pgfacts.ValidateConstraint, k),
 		}
 		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
 		parts = append(parts, v)

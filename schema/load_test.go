@@ -196,26 +196,20 @@ func TestLoadURLStripsRunnerParams(t *testing.T) {
 	if strings.Contains(u, "?") {
 		sep = "&"
 	}
-	s, err := Load(context.Background(), u+sep+"x-migrations-table=my_migrations&x-multi-statement=true", "")
+	r, err := LoadURL(context.Background(), u+sep+"x-migrations-table=my_migrations&x-multi-statement=true")
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := r.Schema
 	if s.Tables["public.live"] == nil {
 		t.Errorf("table public.live missing; have %v", SortedKeys(s.Tables))
 	}
 }
 
 func TestLoadUnreachableURLNamesHost(t *testing.T) {
-	_, err := Load(context.Background(), "postgres://postgres@127.0.0.1:1/x?connect_timeout=2", "")
+	_, err := LoadURL(context.Background(), "postgres://postgres@127.0.0.1:1/x?connect_timeout=2")
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("error = %v, want it to name 127.0.0.1:1", err)
-	}
-}
-
-func TestLoadRejectsUnknownSource(t *testing.T) {
-	_, err := Load(context.Background(), "schema.txt", "")
-	if err == nil || !strings.Contains(err.Error(), "schema.txt") {
-		t.Fatalf("error = %v", err)
 	}
 }
 
