@@ -2,8 +2,6 @@ package schema
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +16,10 @@ import (
 )
 
 // ScratchPrefix starts the name of every scratch database LoadSQL and
-// EmptyFrom create; the full name is ScratchPrefix + "<pid>_<random>", so
-// databases left behind by a killed process can be recognised.
+// EmptyFrom create; the full name is ScratchPrefix +
+// "<pid>_<host>_<boot>_<start>_<random>" (see scratchName), so databases left
+// behind by a killed process can be recognised and dropped by a later run
+// (dropStaleScratch).
 const ScratchPrefix = "pgshift_scratch_"
 
 // dropTimeout bounds the DROP DATABASE of a scratch database. Dropping a
@@ -144,7 +144,10 @@ func introspectURL(ctx context.Context, u string) (*Schema, error) {
 
 // LoadSQL loads the schema file at path into a fresh scratch database on
 // the dev server devURL and returns its introspected model. The file is
-// parsed first (nothing is executed when parsing fails); pure data
+// split first (SplitStatements: a statement pgshift's parser does not know
+// is left to the dev server, so syntax of a newer major loads on a dev
+// server of that major; a syntax error either rejects is reported at its
+// position as the parser saw it); pure data
 // statements are skipped; roles it refers to that do not exist are created
 // cluster-wide as NOLOGIN stubs. The scratch database is always dropped,
 // also on error and cancellation. Errors in the file are *PosError values
@@ -160,6 +163,9 @@ func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
 // LoadSQLFile is LoadSQL that also returns the loader's notes.
 func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
 	start := time.Now()
+	// The dev server decides about statements pgshift's parser does not
+	// know (syntax newer than ParserMajor): ReadSchemaFile keeps them
+	// (SplitStatements).
 	stmts, files, err := ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
@@ -189,6 +195,9 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		}
 	}
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+		if err := newerSyntaxPossible(admin, exec); err != nil {
+			return err
+		}
 		// The parse trees are needed until the statements have run, not
 		// during the introspection after it (for a 10 MB file each takes
 		// some hundreds of MB): the closure must not keep them.
@@ -224,6 +233,27 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	return res, nil
 }
 
+// newerSyntaxPossible returns the parse error of the first statement in
+// stmts that pgshift's parser rejected (Statement.Unparsed) when the dev
+// server of admin is not newer than ParserMajor: its grammar has nothing the
+// parser lacks, so the statement is an error and nothing is executed.
+func newerSyntaxPossible(admin *pgx.Conn, stmts []Statement) error {
+	for _, st := range stmts {
+		if st.Unparsed == nil {
+			continue
+		}
+		var major int
+		if f := strings.FieldsFunc(admin.PgConn().ParameterStatus("server_version"), func(r rune) bool { return r < '0' || r > '9' }); len(f) > 0 {
+			major, _ = strconv.Atoi(f[0])
+		}
+		if major > 0 && major <= ParserMajor {
+			return st.Unparsed
+		}
+		return nil
+	}
+	return nil
+}
+
 // EmptyFrom returns the model of a freshly created, empty database on the
 // dev server devURL (it has the public schema and whatever the server puts
 // into every new database, such as plpgsql). A diff from it to a model
@@ -257,7 +287,9 @@ func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, sc
 		return err
 	}
 	defer admin.Close(context.Background())
-	name, err := scratchName()
+	self := currentProc()
+	dropStaleScratch(ctx, admin, self)
+	name, err := scratchName(self)
 	if err != nil {
 		return err
 	}
@@ -295,15 +327,6 @@ func dropScratch(devURL, ident string) error {
 		return fmt.Errorf("drop scratch database %s: %w", ident, err)
 	}
 	return nil
-}
-
-// scratchName returns ScratchPrefix + "<pid>_<8 random hex digits>".
-func scratchName() (string, error) {
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("scratch database name: %w", err)
-	}
-	return fmt.Sprintf("%s%d_%s", ScratchPrefix, os.Getpid(), hex.EncodeToString(b[:])), nil
 }
 
 // withDatabase returns a keyword/value connection string for the server of
@@ -377,6 +400,9 @@ func stmtError(path string, st Statement, err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return &PosError{File: path, Line: line, Col: col, Msg: err.Error(), Err: err}
+	}
+	if st.Unparsed != nil && pe.Code == "42601" { // syntax_error: the server agrees with pgshift's parser
+		return st.Unparsed
 	}
 	if pe.Position > 0 {
 		// Position is a 1-based character index into the statement text.

@@ -91,20 +91,20 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 			}
 			state := lint.NewLintState()
 			findings := []lint.Finding{}
-			failed := false
+			failed := 0
 			for _, in := range inputs {
 				src := in.text
 				if src == nil {
 					if src, err = os.ReadFile(in.file); err != nil {
 						fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-						failed = true
+						failed++
 						continue
 					}
 				}
 				stmts, err := schema.SplitSQL(in.file, src)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-					failed = true
+					failed++
 					continue
 				}
 				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx}) {
@@ -113,10 +113,10 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 					}
 				}
 			}
-			if err := printFindings(e, format, findings); err != nil {
+			if err := printFindings(e, format, findings, failed); err != nil {
 				return err
 			}
-			if failed {
+			if failed > 0 {
 				return exitCode(exitError)
 			}
 			for _, f := range findings {
@@ -233,7 +233,10 @@ func parsePGVersion(s string) (int, error) {
 
 // printFindings writes the findings to stdout (and, in text format, a
 // count to stderr).
-func printFindings(e env, format string, findings []lint.Finding) error {
+//
+// failed is the number of inputs that could not be read or parsed: then
+// the count says so instead of "no findings".
+func printFindings(e env, format string, findings []lint.Finding, failed int) error {
 	switch format {
 	case "github":
 		for _, f := range findings {
@@ -259,9 +262,12 @@ func printFindings(e env, format string, findings []lint.Finding) error {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
-	if len(findings) == 0 {
+	switch {
+	case failed > 0:
+		fmt.Fprintf(e.stderr, "-- lint: %d findings; %d of the files could not be linted (see above)\n", len(findings), failed)
+	case len(findings) == 0:
 		fmt.Fprintln(e.stderr, "-- lint: no findings")
-	} else {
+	default:
 		fmt.Fprintf(e.stderr, "-- lint: %d findings (%d error, %d warning, %d info)\n", len(findings),
 			count[lint.SeverityError], count[lint.SeverityWarning], count[lint.SeverityInfo])
 	}

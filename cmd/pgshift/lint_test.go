@@ -270,6 +270,27 @@ func TestLintDirectories(t *testing.T) {
 	}
 }
 
+// TestLintUnreadableNeverNoFindings: an input that cannot be read or parsed
+// (next to a clean one) is an error (exit 1), and the summary never says
+// "no findings" then.
+func TestLintUnreadableNeverNoFindings(t *testing.T) {
+	dir := t.TempDir()
+	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nCREATE TABLE x (id int);\n") // no findings alone
+	bad := writeFile(t, dir, "bad.sql", "CREATE TABLE (;\n")
+	if r := pgshift(t, nil, "lint", safe); r.code != 0 || !strings.Contains(r.stderr, "-- lint: no findings") {
+		t.Fatalf("lint safe.sql: %+v, want exit 0 and no findings", r)
+	}
+	r := pgshift(t, nil, "lint", safe, bad)
+	if r.code != 1 || strings.Contains(r.stderr, "no findings") || !strings.Contains(r.stderr, "0 findings; 1 of the files could not be linted") {
+		t.Errorf("lint safe.sql bad.sql: %+v, want exit 1 and no 'no findings'", r)
+	}
+	for _, missing := range []string{filepath.Join(dir, "missing.sql"), filepath.Join(dir, "nodir") + string(filepath.Separator)} {
+		if r := pgshift(t, nil, "lint", safe, missing); r.code != 1 || strings.Contains(r.stderr, "no findings") {
+			t.Errorf("lint safe.sql %s: %+v, want exit 1 and no 'no findings'", missing, r)
+		}
+	}
+}
+
 func TestLintExplainAndRuleList(t *testing.T) {
 	r := pgshift(t, nil, "lint", "--explain", "require-concurrent-index")
 	if r.code != exitOK || !strings.HasPrefix(r.stdout, "require-concurrent-index (warning)") ||

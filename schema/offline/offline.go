@@ -45,7 +45,7 @@ func LoadOfflineFile(path string) (*OfflineResult, error) {
 // plpgsql). Constructs the offline loader cannot model exactly are recorded
 // in the result's Gaps (see OfflineGaps); path names the file in messages.
 func LoadOffline(path string, src []byte) (*OfflineResult, error) {
-	stmts, err := schema.SplitSQL(path, src)
+	stmts, err := schema.SplitSQLOffline(path, src)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +55,11 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 // loadOffline is LoadOffline for statements already split (each in
 // Statement.File, else in path).
 func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) {
+	// A statement the parser does not know (newer syntax) cannot be modeled
+	// from a parse tree: an error naming it that asks for a dev database.
+	if err := schema.UnparsedError(stmts); err != nil {
+		return nil, err
+	}
 	b := newOffline(path)
 	for _, st := range stmts {
 		file := st.FileOr(path)
