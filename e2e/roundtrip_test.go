@@ -109,6 +109,15 @@ func runRoundTrip(t *testing.T, c roundTripCase) {
 
 	// 2. Models and plan.
 	mA, mB, mF := introspect(t, dbA), introspect(t, dbB), introspect(t, dbF)
+	if src, err := os.ReadFile(to); err == nil && strings.Contains(string(src), "pgshift:") {
+		// The directives (renamed-from, backfill) live in the file's
+		// comments: take them from the file as `pgshift generate` does.
+		loaded, err := schema.LoadSQL(ctx, pgtest.AdminURL(), to)
+		if err != nil {
+			t.Fatalf("load %s: %v", to, err)
+		}
+		mB.Annotations = loaded.Annotations
+	}
 	cA, cB, cF := canon(mA), canon(mB), canon(mF)
 	if cA != cF {
 		t.Fatalf("introspection is not deterministic: two loads of from.sql differ:\n%s", schema.CanonicalDiff(cF, cA))

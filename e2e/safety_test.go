@@ -68,7 +68,7 @@ func TestSafeRecipesUnderLoad(t *testing.T) {
 		{"type change through a shadow column", `ALTER TABLE public.t ALTER COLUMN n TYPE bigint;`,
 			[]string{"ADD COLUMN n__pgshift_new bigint", "COMMIT;", "RENAME COLUMN n__pgshift_new TO n", "DROP COLUMN n__pgshift_old"}},
 		{"add column with a volatile default", `CREATE EXTENSION IF NOT EXISTS pgcrypto; ALTER TABLE public.t ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();`,
-			[]string{"ADD COLUMN token uuid;", "SET DEFAULT gen_random_uuid()", "COMMIT;", "VALIDATE CONSTRAINT"}},
+			[]string{"ADD COLUMN token uuid$pgshift_stmt$;", "SET DEFAULT gen_random_uuid()", "COMMIT;", "VALIDATE CONSTRAINT"}},
 	}
 	for _, c := range cases {
 		c := c
@@ -169,7 +169,7 @@ func TestLockTimeoutFailsFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	files, err := emit.Files(plan, emit.Options{Name: "locked", Dir: dir, LockTimeout: "1s"})
+	files, err := emit.Files(plan, emit.Options{Name: "locked", Dir: dir, LockTimeout: "1s", LockRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgshift/pgshift/internal/lockretry"
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 )
@@ -35,8 +36,17 @@ var Formats = runner.Formats()
 // sanitizes to nothing).
 const DefaultName = "pgshift"
 
-// DefaultLockTimeout is the lock_timeout every file sets unless told otherwise.
-const DefaultLockTimeout = "5s"
+// DefaultLockTimeout is the lock_timeout every file sets unless told
+// otherwise, and the per-attempt lock_timeout of a step that takes a lock
+// (see package internal/lockretry for why it is short).
+const DefaultLockTimeout = lockretry.DefaultTimeout
+
+// DefaultLockRetries and DefaultLockBudget bound the retries of a step
+// whose lock is not available within the lock_timeout.
+const (
+	DefaultLockRetries = lockretry.DefaultRetries
+	DefaultLockBudget  = lockretry.DefaultBudget
+)
 
 // Options control Files.
 type Options struct {
@@ -54,9 +64,17 @@ type Options struct {
 	Dir string
 	// Now is the generation time; zero means time.Now(). It is used in UTC.
 	Now time.Time
-	// LockTimeout is the lock_timeout of every file: "" means
-	// DefaultLockTimeout, "none" sets none.
+	// LockTimeout is the lock_timeout of every file and of each attempt of
+	// a step that takes a lock: "" means DefaultLockTimeout, "none" sets
+	// none (and steps are not retried).
 	LockTimeout string
+	// LockRetries is how often a transactional step that takes a lock is
+	// retried after lock_not_available (inside the file, see
+	// lockretry.Wrap): 0 means DefaultLockRetries, negative means none.
+	LockRetries int
+	// LockBudget is the total time those attempts may take, a PostgreSQL
+	// interval: "" means DefaultLockBudget.
+	LockBudget string
 	// StatementTimeout is the statement_timeout of every file; "" sets
 	// none. A step's own StatementTimeout overrides it for the step's file.
 	StatementTimeout string
@@ -86,10 +104,15 @@ func CheckFormat(format string) error { return runner.CheckFormat(format) }
 // YYYYMMDDHHMMSS, at least Now and strictly greater than every version
 // already there, one second apart. A migration's down part holds the down statements of
 // its steps in reverse step order. Every transactional file starts with
-// SET LOCAL lock_timeout (and statement_timeout, when set). Files of a
-// phased plan are named after their phase and subject
-// ("<version>_expand_users_full_name.up.sql") and say "phase k of n" and
-// what must be deployed before it. An empty plan gives no files. Errors: an unsupported format, an unreadable Dir.
+// SET LOCAL lock_timeout (and statement_timeout, when set), and the
+// statements of every transactional step that takes a lock (Step.Lock) are
+// wrapped in a DO block that applies the lock_timeout per attempt and
+// retries on lock_not_available (lockretry.Wrap), in both directions, so
+// that the timeout holds under every runner and under psql -f, where SET
+// LOCAL is ignored. Files of a phased plan are named after their phase and
+// subject ("<version>_expand_users_full_name.up.sql") and say "phase k of n"
+// and what must be deployed before it. An empty plan gives no files.
+// Errors: an unsupported format, an unreadable Dir.
 func Files(plan *planner.Plan, opts Options) ([]File, error) {
 	if opts.Format == "" {
 		opts.Format = FormatGolangMigrate
@@ -224,21 +247,23 @@ func DownSQL(plan *planner.Plan) string {
 // upText renders steps' Up statements in order.
 func upText(steps []*planner.Step) string {
 	var b strings.Builder
-	writeSteps(&b, steps, false, writeStatement)
+	writeSteps(&b, steps, false, writeStatement, nil)
 	return b.String()
 }
 
 // downText renders steps' Down statements in reverse step order.
 func downText(steps []*planner.Step) string {
 	var b strings.Builder
-	writeSteps(&b, steps, true, writeStatement)
+	writeSteps(&b, steps, true, writeStatement, nil)
 	return b.String()
 }
 
 // writeSteps writes the up (or, when down, the down in reverse step
-// order) statements of steps, each step preceded by its comment lines;
-// stmt writes one statement.
-func writeSteps(b *strings.Builder, steps []*planner.Step, down bool, stmt func(*strings.Builder, string)) {
+// order) statements of steps, each step preceded by its comment lines
+// (the same lock and hazard lines in both directions); stmt writes one
+// statement. With a non-nil policy the statements of a transactional step
+// that takes a lock are written as one lock-retry block (lockretry.Wrap).
+func writeSteps(b *strings.Builder, steps []*planner.Step, down bool, stmt func(*strings.Builder, string), pol *lockretry.Policy) {
 	for i := range steps {
 		s := steps[i]
 		if down {
@@ -248,19 +273,21 @@ func writeSteps(b *strings.Builder, steps []*planner.Step, down bool, stmt func(
 			b.WriteString("\n")
 		}
 		b.WriteString("-- " + oneLine(s.Summary) + "\n")
-		if !down {
-			if l := lockLine(s); l != "" {
-				b.WriteString("-- " + l + "\n")
-			}
-			if !s.Transactional {
-				b.WriteString("-- non-transactional: must run outside a transaction block\n")
-			}
-		} else if s.Irreversible != "" {
+		if l := lockLine(s); l != "" {
+			b.WriteString("-- " + l + "\n")
+		}
+		if !s.Transactional {
+			b.WriteString("-- non-transactional: must run outside a transaction block\n")
+		}
+		if down && s.Irreversible != "" {
 			b.WriteString("-- irreversible: " + oneLine(s.Irreversible) + "\n")
 		}
 		stmts := s.Up
 		if down {
 			stmts = s.Down
+		}
+		if pol != nil && s.Transactional && s.Lock != "" && len(stmts) > 0 {
+			stmts = []string{lockretry.Wrap(stmts, *pol)}
 		}
 		for _, st := range stmts {
 			stmt(b, st)
@@ -521,7 +548,7 @@ func Script(plan *planner.Plan, opts Options) string {
 		if s.StatementTimeout != "" {
 			b.WriteString("SET statement_timeout = " + quoteLiteral(s.StatementTimeout) + ";\n")
 		}
-		writeSteps(&b, []*planner.Step{s}, false, writeStatement)
+		writeSteps(&b, []*planner.Step{s}, false, writeStatement, r.policy())
 		if s.StatementTimeout != "" {
 			if base == "" || base == "none" {
 				b.WriteString("RESET statement_timeout;\n")

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pgshift/pgshift/internal/lockretry"
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 )
@@ -197,10 +198,10 @@ func (r renderer) body(b *strings.Builder, g group, down bool, stmt func(*string
 		// its statements one by one: send them as one query instead (an
 		// implicit transaction), so a failed down leaves nothing half done.
 		var inner strings.Builder
-		writeSteps(&inner, g.steps, down, writeStatement)
+		writeSteps(&inner, g.steps, down, writeStatement, r.policy())
 		sb.WriteString("-- +goose StatementBegin\n" + inner.String() + "-- +goose StatementEnd\n")
 	} else {
-		writeSteps(&sb, g.steps, down, stmt)
+		writeSteps(&sb, g.steps, down, stmt, r.policy())
 	}
 	b.WriteString(sb.String())
 	if has && !g.tx && (r.opts.Format == FormatGoose || r.opts.Format == FormatFlyway) {
@@ -223,6 +224,15 @@ func atomicDown(g group) bool {
 		}
 	}
 	return n > 1
+}
+
+// policy returns the lock discipline of the files (nil with
+// LockTimeout "none": no timeout, no retries).
+func (r renderer) policy() *lockretry.Policy {
+	if r.opts.LockTimeout == "none" {
+		return nil
+	}
+	return &lockretry.Policy{Timeout: r.opts.LockTimeout, Retries: r.opts.LockRetries, Budget: r.opts.LockBudget}
 }
 
 // settings returns the lock_timeout and statement_timeout of g's files as

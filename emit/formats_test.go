@@ -85,7 +85,7 @@ func TestFilesPhaseAndTxRules(t *testing.T) {
 				if oneQuery && strings.Count(c, "CONCURRENTLY")-strings.Count(c, "-- ") > 2 {
 					t.Errorf("%s %s: several statements in a one-query file:\n%s", f, file.Name, c)
 				}
-			} else if strings.Contains(c, "ALTER TABLE") && !strings.Contains(c, "SET LOCAL lock_timeout = '5s';") {
+			} else if strings.Contains(c, "ALTER TABLE") && !strings.Contains(c, "SET LOCAL lock_timeout = '"+DefaultLockTimeout+"';") {
 				t.Errorf("%s %s: transactional file without SET LOCAL lock_timeout:\n%s", f, file.Name, c)
 			}
 			if strings.Contains(c, "VALIDATE CONSTRAINT") && !strings.Contains(c, "SET LOCAL statement_timeout = '0';") {

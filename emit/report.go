@@ -131,8 +131,9 @@ func ReportJSON(r JSONPlan) []byte {
 	return append(b, '\n')
 }
 
-// Markdown returns a PR-ready summary of plan: per phase, what must be
-// deployed before it, its steps with lock and hazards and the up SQL, then
+// Markdown returns a PR-ready summary of plan: the steps that change a
+// column's position (column-order hazards) up front, then per phase, what
+// must be deployed before it, its steps with lock and hazards and the up SQL, then
 // the down path.
 func Markdown(plan *planner.Plan) string {
 	var b strings.Builder
@@ -147,6 +148,18 @@ func Markdown(plan *planner.Plan) string {
 		hazards += len(s.Hazards)
 	}
 	fmt.Fprintf(&b, "%d step(s) in %d phase(s), %d hazard(s).\n", len(plan.Steps), len(phases), hazards)
+	var moved []string
+	for i, s := range plan.Steps {
+		for _, h := range s.Hazards {
+			if h.Kind == planner.HazardColumnOrder {
+				moved = append(moved, fmt.Sprintf("- step %d (phase %d), %s: %s", i+1, s.PhaseOf(), mdCell(s.Summary), mdCell(oneLine(h.Message))))
+			}
+		}
+	}
+	if len(moved) > 0 {
+		b.WriteString("\n> **Column order changes** (`column-order`): code that inserts positionally (`INSERT INTO t VALUES (...)`) or reads `SELECT *` by position silently uses the wrong columns.\n\n")
+		b.WriteString(strings.Join(moved, "\n") + "\n")
+	}
 	for _, p := range phases {
 		title := fmt.Sprintf("Phase %d of %d", p.Number, len(phases))
 		if p.Title != "" {

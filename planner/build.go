@@ -61,6 +61,9 @@ func build(from, to *schema.Schema, opts Options) (*Plan, error) {
 		changes = b.skipDrops(changes)
 	}
 	changes = b.gateVersion(changes)
+	if err := b.checkCasts(changes); err != nil {
+		return nil, err
+	}
 	return b.order(changes)
 }
 
@@ -72,6 +75,9 @@ type builder struct {
 	notes    []string
 	// unplanned are the notes of differences the plan leaves out (Plan.Unplanned).
 	unplanned []string
+	// preflight are checks that run as the plan's first steps, before
+	// anything changes (castPreflight).
+	preflight []*Step
 	// typeColumns caches columnsOfType; tableKeys are the from model's
 	// table keys, sorted, once.
 	typeColumns map[string][]string
@@ -104,6 +110,7 @@ type depInfo struct {
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	unmanaged := unmanagedNotes(b.from, b.to)
 	plan := &Plan{Notes: append(b.notes, unmanaged...), Unplanned: append(b.unplanned, unmanaged...)}
+	noted := len(b.notes)
 	var nodes []*node
 	var chain [][2]*node
 	for _, ch := range changes {
@@ -191,6 +198,9 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	if len(plan.Steps) != len(nodes) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
+	// Notes the recipes added while their steps were built.
+	plan.Notes = append(plan.Notes, b.notes[noted:]...)
+	plan.Steps = append(b.preflight, plan.Steps...)
 	plan.Phases = phases(plan.Steps)
 	plan.OwnerRoles = b.ownerRoles(changes)
 	b.markRollouts(plan)

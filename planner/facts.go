@@ -333,6 +333,9 @@ func (b *builder) factsOf(ch diff.Change) facts {
 				f.hazard(HazardTableRewrite, "recomputes the generated column for every row")
 			}
 		}
+		if c.From.Generated == "" && c.To.Generated != "" {
+			f.hazard(HazardColumnOrder, "the column is dropped and added again as generated, at the end of "+k+": positional INSERT and SELECT * by position see other columns")
+		}
 	case *diff.AddConstraint:
 		k := c.Table.Key()
 		if f.scans {

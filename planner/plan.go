@@ -74,9 +74,12 @@ const (
 	// HazardReplication: the step changes what logical replication sends
 	// or matches rows by (REPLICA IDENTITY, publications).
 	HazardReplication HazardKind = "replication"
-	// HazardColumnOrder: the step moves a column (a table rebuilt to put
-	// it at its declared position): SELECT * and INSERT without a column
-	// list see the new order.
+	// HazardColumnOrder: the step changes the position of a column (a
+	// shadow column renamed into place sits at the end of the table; a
+	// dropped column shifts the ones after it; a table rebuilt to put a
+	// column at its declared position): code that inserts positionally
+	// (INSERT INTO t VALUES (...)) or reads SELECT * by position silently
+	// stores or reads values in the wrong columns.
 	HazardColumnOrder HazardKind = "column-order"
 )
 

@@ -80,8 +80,18 @@ func (b *builder) stepsFor(ch diff.Change) ([]*Step, int) {
 		if parts := b.recipe(ch); parts != nil {
 			return b.partSteps(parts), up.rank
 		}
-		if parts := b.recipe(ch.Inverse()); parts != nil && mirrorable(ch) {
-			return b.partSteps(mirror(parts)), up.rank
+		// Only drops of indexes and constraints mirror a recipe; asking
+		// others would add the inverse recipe's notes to the plan.
+		if mirrorable(ch) {
+			if parts := b.recipe(ch.Inverse()); parts != nil {
+				return b.partSteps(mirror(parts)), up.rank
+			}
+		}
+	}
+	backfilled := false
+	if ac, ok := ch.(*diff.AddColumn); ok && b.opts.Mode == ModeDirect {
+		if sql := b.directBackfill(ac); sql != nil {
+			up.sql, backfilled = sql, true
 		}
 	}
 	down := b.render(ch.Inverse(), b.to, b.from)
@@ -93,6 +103,12 @@ func (b *builder) stepsFor(ch diff.Change) ([]*Step, int) {
 		Irreversible:  up.irreversible,
 	}
 	f := b.factsOf(ch)
+	if backfilled {
+		k := ch.(*diff.AddColumn).Table.Key()
+		f = facts{lock: LockAccessExclusive, relations: []string{k}, rewrites: true}
+		f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" while one UPDATE fills every existing row (direct mode; safe mode backfills in batches)")
+		f.hazard(HazardBackwardIncompatible, "old code that inserts without the column fails once it is NOT NULL")
+	}
 	if up.nonTransactional {
 		f.hazard(HazardNonTransactional, "runs outside a transaction block, in a file of its own")
 	}
@@ -118,7 +134,14 @@ func mirror(parts []part) []part {
 		q := p
 		q.up, q.down = p.down, p.up
 		q.summary, q.downSummary = p.downSummary, p.summary
-		q.facts = facts{}
+		// The drop side takes the same lock level on the same relations
+		// (DROP CONSTRAINT for ADD CONSTRAINT, ACCESS EXCLUSIVE either way
+		// for a blocking lock; DROP INDEX CONCURRENTLY for CREATE INDEX
+		// CONCURRENTLY), but none of the create side's hazards.
+		q.facts = facts{lock: p.facts.lock, relations: p.facts.relations}
+		if pgfacts.Lock(p.facts.lock).BlocksTraffic() {
+			q.facts.lock = LockAccessExclusive
+		}
 		out[len(parts)-1-i] = q
 	}
 	return out
@@ -177,7 +200,8 @@ func (b *builder) recipe(ch diff.Change) []part {
 // partitioned parent (the build must go partition by partition).
 func (b *builder) indexRecipe(i *schema.Index) []part {
 	t := b.existingTable(i.Table)
-	if t == nil || t.Kind == schema.TablePartitioned {
+	mv := b.populatedMatView(i.Table)
+	if (t == nil && !mv) || (t != nil && t.Kind == schema.TablePartitioned) {
 		return nil
 	}
 	def := strings.Replace(i.Definition, " ON ONLY ", " ON ", 1)
@@ -192,6 +216,9 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 		facts:       b.partFacts(pgfacts.CreateIndexConcurrently, i.Table),
 	}
 	build.facts.hazard(HazardIndexBuild, "reads every row of "+i.Table+" (twice) and waits for older transactions; reads and writes go on")
+	if mv {
+		build.facts.hazard(HazardTableScan, "reads every row of materialized view "+i.Table+" twice under SHARE UPDATE EXCLUSIVE (reads go on; REFRESH waits for the build)")
+	}
 	parts := []part{build}
 	var meta []string
 	if i.Clustered {
@@ -205,6 +232,16 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 			downSummary: "(index " + i.Key() + " is dropped next)", up: meta})
 	}
 	return parts
+}
+
+// populatedMatView reports whether k is a materialized view that exists on
+// both sides of the plan and holds rows (relispopulated): a plain CREATE
+// INDEX on it takes SHARE (REFRESH and, for ... CONCURRENTLY, its writes
+// wait) for the whole build; CREATE INDEX CONCURRENTLY works on
+// materialized views too ("CREATE INDEX").
+func (b *builder) populatedMatView(k string) bool {
+	f, t := b.from.Views[k], b.to.Views[k]
+	return f != nil && t != nil && f.Materialized && t.Materialized && f.WithData && f.Definition == t.Definition
 }
 
 // constraintRecipe adds a constraint to an existing table without holding
@@ -319,12 +356,9 @@ func indexSpec(c *schema.Constraint) (cols, tail string, ok bool) {
 }
 
 // nnCheckName is the name of the temporary CHECK that proves NOT NULL.
+// It is at most 63 bytes for any names (generatedName).
 func nnCheckName(table, col string) string {
-	n := "pgshift_nn_" + table + "_" + col
-	if len(n) > 63 {
-		n = n[:63]
-	}
-	return n
+	return generatedName("pgshift_nn_"+table+"_"+col, "")
 }
 
 // notNullRecipe makes an existing column NOT NULL without a long
@@ -408,6 +442,25 @@ func singleKey(t *schema.Table) (name, typ string, ok bool) {
 	return "", "", false
 }
 
+// backfillKey is singleKey for a batched backfill of table t: the key
+// must be the same one-column primary key in the to model too, since an
+// earlier step of the plan may drop or change it (a backfill that walks a
+// dropped key fails, or runs unordered over a changed one).
+func (b *builder) backfillKey(t *schema.Table) (name, typ string, ok bool) {
+	name, typ, ok = singleKey(t)
+	if !ok {
+		return "", "", false
+	}
+	tt := b.to.Tables[t.Key()]
+	if tt == nil {
+		return "", "", false
+	}
+	if n2, t2, ok2 := singleKey(tt); !ok2 || n2 != name || t2 != typ {
+		return "", "", false
+	}
+	return name, typ, true
+}
+
 // volatileDefaultRecipe adds a column whose default is volatile to an
 // existing table without a rewrite under ACCESS EXCLUSIVE: add it without
 // the default (instant), set the default for new rows, backfill existing
@@ -418,9 +471,9 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 	if t == nil || c.Column.Default == "" || !b.volatileDefault(c.Column.Default) || c.Column.Identity != "" || c.Column.Generated != "" {
 		return nil
 	}
-	key, keyType, ok := singleKey(t)
+	key, keyType, ok := b.backfillKey(t)
 	if !ok {
-		b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key: column %s is added with its volatile default in one step (table rewrite)",
+		b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key (kept by the plan): column %s is added with its volatile default in one step (table rewrite)",
 			t.Key(), schema.QuoteIdent(c.Column.Name)))
 		return nil
 	}
@@ -473,12 +526,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 	}
 	k := t.Key()
 	name := schema.QuoteIdent(col.Name)
-	var expr string
-	for _, a := range b.to.Annotations {
-		if a.Kind == schema.AnnotationBackfill && a.Table == k && a.Column == col.Name {
-			expr = a.Expr
-		}
-	}
+	expr := b.backfillExpr(k, col.Name)
 	bare := *col
 	bare.NotNull = false
 	add := part{
@@ -492,9 +540,9 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 	parts := []part{add}
 	before := "deploy application code that writes " + k + "." + name + " on every insert"
 	if expr != "" {
-		key, keyType, ok := singleKey(t)
+		key, keyType, ok := b.backfillKey(t)
 		if !ok {
-			b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key: backfill %s yourself before the contract phase", k, name))
+			b.notes = append(b.notes, fmt.Sprintf("%s has no single-column primary key (kept by the plan): backfill %s yourself before the contract phase", k, name))
 		} else {
 			parts = append(parts, part{
 				summary:     "backfill " + k + "." + name + " with " + expr + " in batches",
@@ -521,6 +569,42 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 		parts[1].marks = append(parts[1].marks, unmark("COLUMN "+k+"."+name, col.Comment))
 	}
 	return parts
+}
+
+// backfillExpr returns the expression of the `-- pgshift:backfill EXPR`
+// directive on column col of table k ("" when there is none).
+func (b *builder) backfillExpr(k, col string) string {
+	expr := ""
+	for _, a := range b.to.Annotations {
+		if a.Kind == schema.AnnotationBackfill && a.Table == k && a.Column == col {
+			expr = a.Expr
+		}
+	}
+	return expr
+}
+
+// directBackfill is --mode direct's form of a NOT NULL column without a
+// default declared with a backfill directive on a table that exists: ADD
+// COLUMN nullable, one UPDATE with the expression, SET NOT NULL (a plain
+// ADD COLUMN ... NOT NULL fails on a table with rows). nil when the
+// column is not such a column.
+func (b *builder) directBackfill(c *diff.AddColumn) []string {
+	col := c.Column
+	k := c.Table.Key()
+	if b.existingTable(k) == nil || !col.NotNull || col.Default != "" || col.Identity != "" || col.Generated != "" {
+		return nil
+	}
+	expr := b.backfillExpr(k, col.Name)
+	if expr == "" {
+		return nil
+	}
+	bare := *col
+	bare.NotNull = false
+	name := schema.QuoteIdent(col.Name)
+	sql := b.addColumn(c.Table, &bare)
+	return append(sql,
+		fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL;", k, name, expr, name),
+		fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", k, name))
 }
 
 func withDefault(c *schema.Column, d string) *schema.Column {

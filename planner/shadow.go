@@ -16,12 +16,9 @@ const (
 )
 
 // shadowName is the name of the column a recipe builds beside an existing one.
+// It is at most 63 bytes for any col (generatedName).
 func shadowName(col, suffix string) string {
-	n := col + "__pgshift_" + suffix
-	if len(n) > 63 {
-		n = n[:63]
-	}
-	return n
+	return generatedName(col, "__pgshift_"+suffix)
 }
 
 // typeChangeRecipe changes the type of a column whose conversion rewrites
@@ -55,13 +52,21 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	if !diff.SameColumnBody(from, &same) || from.Identity != "" || from.Generated != "" || from.Comment != to.Comment {
 		return nil
 	}
-	key, keyType, ok := singleKey(t)
-	if !ok || key == schema.QuoteIdent(from.Name) {
+	k := t.Key()
+	inPlace := func(why string) []part {
+		b.notes = append(b.notes, fmt.Sprintf("%s.%s: type %s → %s is planned in place, a table rewrite under ACCESS EXCLUSIVE (reads and writes wait for it): %s",
+			k, schema.QuoteIdent(from.Name), from.Type, to.Type, why))
 		return nil
 	}
-	k := t.Key()
-	if !b.usedOnlyByItsTable(colID(k, from.Name)) {
-		return nil
+	if key, _, ok := singleKey(t); ok && key == schema.QuoteIdent(from.Name) {
+		return inPlace("the column is the primary key, which the shadow-column recipe cannot swap (its index, and the foreign keys that reference it, would have to be rebuilt on the shadow column)")
+	}
+	key, keyType, ok := b.backfillKey(t)
+	switch {
+	case !ok:
+		return inPlace("the shadow-column recipe needs a one-column primary key (the same on both sides of the plan) to backfill in batches")
+	case !b.usedOnlyByItsTable(colID(k, from.Name)):
+		return inPlace("an index, constraint (a foreign key too), view, policy, trigger or function uses the column, and the shadow-column recipe cannot move it")
 	}
 
 	col := schema.QuoteIdent(from.Name)
@@ -76,9 +81,13 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		}
 		return c.Type
 	}
+	// The trigger converts only when the source column is written (an
+	// INSERT, or an UPDATE that changes it): old code that updates other
+	// columns of a row keeps working whatever the row holds.
 	syncFn := func(target, source, sourceType, targetType string) string {
-		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := %s;\n  RETURN NEW;\nEND\n$pgshift$;",
-			fn, target, b.castExpr("NEW."+source, sourceType, targetType))
+		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n"+
+			"  IF TG_OP = 'INSERT' OR NEW.%[3]s IS DISTINCT FROM OLD.%[3]s THEN\n    NEW.%[2]s := %[4]s;\n  END IF;\n  RETURN NEW;\nEND\n$pgshift$;",
+			fn, target, source, b.castExpr("NEW."+source, sourceType, targetType))
 	}
 	alter := func(name, rest string) string {
 		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
@@ -94,6 +103,11 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		expandSummary: fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
 	}
 	parts := b.expandParts(sc)
+	if castOf(from.Type, to.Type) == castMayFail {
+		b.preflight = append(b.preflight, castPreflight(k, col, from.Name, to.Type))
+		parts[0].facts.hazard(HazardBackwardIncompatible, fmt.Sprintf(
+			"from here on the sync trigger converts every value written to %s into %s: old code that writes a value that does not cast fails (the pre-flight step only checks the rows that exist when it runs)", col, to.Type))
+	}
 
 	// The first RENAME takes ACCESS EXCLUSIVE for the rest of the
 	// transaction; no LOCK TABLE, which fails where a runner (psql -f)
@@ -132,6 +146,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		},
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
+	if castOf(to.Type, from.Type) == castMayFail {
+		// The old column is kept in sync for the swap back, through the
+		// narrowing cast: a value beyond the old type fails to be written
+		// until the contract drops the trigger.
+		swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf(
+			"until the contract phase, a write of a value of %s that does not fit %s fails: the trigger keeps %s (%s) in sync so the swap can be undone; run the contract before relying on the wider range",
+			col, from.Type, old, from.Type))
+	}
+	swap.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s moves to the end of %s (the old values stay at its position as %s): "+
+		"code that inserts positionally (INSERT INTO %s VALUES (...)) or reads SELECT * by position stores or reads the wrong columns; name the columns", col, k, old, k))
 
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
@@ -156,7 +180,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
+	contract.facts.hazard(HazardBlockingLock, downRefill(k, old))
+	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
 	return append(parts, swap, contract)
+}
+
+// downRefill explains why the down of a contract blocks: it re-creates the
+// dropped column and fills it in the transaction that added it.
+func downRefill(k, col string) string {
+	return fmt.Sprintf("down path: re-creating %s holds ACCESS EXCLUSIVE on %s (from ADD COLUMN) for one UPDATE of every row, so reads and writes of the table wait for it; "+
+		"it is not batched because the column must be complete, with its sync trigger, before the previous release runs again: roll back off-peak", col, k)
 }
 
 // columnMeta writes the comment, privileges and settings of column c on the
@@ -204,7 +237,7 @@ func (b *builder) renameRecipe(c *diff.RenameColumn) []part {
 	if target == nil || !diff.SameColumnBody(c.To, target) || c.From.Identity != "" || c.From.Generated != "" {
 		return nil
 	}
-	key, keyType, ok := singleKey(t)
+	key, keyType, ok := b.backfillKey(t)
 	if !ok || key == schema.QuoteIdent(c.From.Name) || !b.usedOnlyByItsTable(colID(k, c.From.Name)) {
 		return nil
 	}
@@ -276,6 +309,9 @@ $pgshift$;`, fn, oldC, newC)
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
+	contract.facts.hazard(HazardBlockingLock, downRefill(k, oldC))
+	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s, added at the end of %s, takes the place of %s, and the columns after %s shift: "+
+		"positional INSERT and SELECT * by position see other columns; name the columns", newC, k, oldC, oldC))
 	return append(parts, contract)
 }
 

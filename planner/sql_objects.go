@@ -207,10 +207,7 @@ func (b *builder) alterType(c *diff.AlterType, before, after *schema.Schema) ren
 // row holds a removed value.
 func (b *builder) recreateEnum(from, to *schema.Type, before, after *schema.Schema) []string {
 	k := to.Key()
-	oldName := to.Name + "__pgshift_old"
-	if len(oldName) > 63 {
-		oldName = oldName[len(oldName)-63:]
-	}
+	oldName := generatedName(to.Name, "__pgshift_old")
 	old := schema.QualName(to.Schema, oldName)
 	sql := []string{fmt.Sprintf("ALTER TYPE %s RENAME TO %s;", k, schema.QuoteIdent(oldName))}
 	sql = append(sql, b.createType(to)...)

@@ -3,6 +3,7 @@ package schema
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Object kinds used in object IDs (see ID).
@@ -123,4 +124,17 @@ position precision real row setof smallint substring time timestamp treat trim v
 xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable`) {
 		reservedKeywords[k] = true
 	}
+}
+
+// ClipIdent cuts s to at most n bytes without splitting a UTF-8 character,
+// as PostgreSQL's pg_mbcliplen does when it truncates an identifier to
+// NAMEDATALEN-1 bytes.
+func ClipIdent(s string, n int) string {
+	if n >= len(s) {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -23,13 +23,28 @@ const (
 // timeoutFlags are --lock-timeout and --statement-timeout (diff, generate).
 type timeoutFlags struct {
 	lockTimeout, statementTimeout string
+	lockRetries                   int
+	lockBudget                    string
 }
 
 func (f *timeoutFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.lockTimeout, "lock-timeout", emit.DefaultLockTimeout,
-		`lock_timeout of every migration ("none" to set none); transactional files use SET LOCAL`)
+		`lock_timeout of every migration and of each attempt of a step that takes a lock ("none" to set none and not retry)`)
+	cmd.Flags().IntVar(&f.lockRetries, "lock-retries", emit.DefaultLockRetries,
+		`retries of a step whose lock is not available within --lock-timeout, with backoff and jitter (0: one attempt)`)
+	cmd.Flags().StringVar(&f.lockBudget, "lock-budget", emit.DefaultLockBudget,
+		`total time the attempts of one step may take, a PostgreSQL interval`)
 	cmd.Flags().StringVar(&f.statementTimeout, "statement-timeout", "",
 		`statement_timeout of every migration (default: not set); a step's own value (e.g. "0" for VALIDATE) wins`)
+}
+
+// options returns the emit options of the flags.
+func (f *timeoutFlags) options() emit.Options {
+	retries := f.lockRetries
+	if retries == 0 {
+		retries = -1 // emit: 0 is the default, negative is none
+	}
+	return emit.Options{LockTimeout: f.lockTimeout, StatementTimeout: f.statementTimeout, LockRetries: retries, LockBudget: f.lockBudget}
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
@@ -44,7 +59,7 @@ func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *sc
 		if !all {
 			now, later = plan.Split()
 		}
-		return emit.Script(now, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}) + emit.Later(plan, later), nil
+		return emit.Script(now, tf.options()) + emit.Later(plan, later), nil
 	case diffFormatJSON:
 		r := emit.PlanReport(plan)
 		r.SourceFingerprint, r.TargetFingerprint = schema.Fingerprint(from), schema.Fingerprint(to)
@@ -137,14 +152,9 @@ func laterNote(plan *planner.Plan, later []planner.Phase) string {
 // and prints the paths written. Nothing is written once ctx is cancelled
 // (Ctrl-C): then it returns errInterrupted.
 func writeGenerated(ctx context.Context, e env, plan *planner.Plan, format, dir, name, desc string, tf timeoutFlags) error {
-	files, err := emit.Files(plan, emit.Options{
-		Format:           format,
-		Name:             name,
-		Description:      desc,
-		Dir:              dir,
-		LockTimeout:      tf.lockTimeout,
-		StatementTimeout: tf.statementTimeout,
-	})
+	opts := tf.options()
+	opts.Format, opts.Name, opts.Description, opts.Dir = format, name, desc, dir
+	files, err := emit.Files(plan, opts)
 	if err != nil {
 		return err
 	}

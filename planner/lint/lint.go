@@ -11,6 +11,7 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 
+	"github.com/pgshift/pgshift/internal/lockretry"
 	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
@@ -603,7 +604,7 @@ func (l *linter) recordLocks() {
 	if blocksTraffic(strongest.lock) && !l.lockTimeout && !l.lockTimeoutDone {
 		l.lockTimeoutDone = true
 		l.add(-1, RuleRequireLockTimeout, SeverityWarning, strongest.lock, strongest.rel,
-			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. Start the file with SET lock_timeout = '2s' (SET LOCAL inside a transaction) and retry on timeout",
+			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. "+lockretry.Recommendation(),
 			planner.HazardBlockingLock)
 	}
 }

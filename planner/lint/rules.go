@@ -1,6 +1,9 @@
 package lint
 
-import "github.com/pgshift/pgshift/planner"
+import (
+	"github.com/pgshift/pgshift/internal/lockretry"
+	"github.com/pgshift/pgshift/planner"
+)
 
 // RuleID names a lint rule, e.g. "require-concurrent-index"; it is the
 // finding's Rule in text and JSON output.
@@ -121,7 +124,7 @@ var Rules = []Rule{
 		"pg_repack", hz(planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional)},
 	{RuleCluster, SeverityWarning, "CLUSTER rewrites the table under ACCESS EXCLUSIVE", "pg_repack", hz(planner.HazardBlockingLock, planner.HazardTableRewrite)},
 	{RuleRequireLockTimeout, SeverityWarning, "a statement waiting for a blocking lock with no lock_timeout queues every later query on the table behind it",
-		"SET lock_timeout = '2s' at the top of the file and retry on timeout", hz(planner.HazardBlockingLock)},
+		lockretry.Recommendation(), hz(planner.HazardBlockingLock)},
 	{RuleAuthzChange, SeverityInfo, "GRANT / REVOKE, CREATE / ALTER / DROP POLICY and row-level security on or off change who may read or write what",
 		"grant before the code needs it, revoke after it stopped; create policies before enabling RLS", hz(planner.HazardAuthz)},
 	{RuleUntrackedDependencies, SeverityInfo, "PostgreSQL does not track what a function body given as a string (plpgsql, other languages, SQL in quotes) uses",

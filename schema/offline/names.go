@@ -2,7 +2,8 @@ package offline
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/pgshift/pgshift/schema"
 )
 
 // nameDataLen is NAMEDATALEN: identifiers are at most nameDataLen-1 bytes.
@@ -39,15 +40,7 @@ func makeObjectName(name1, name2, label string) string {
 }
 
 // clip cuts s to at most n bytes without splitting a UTF-8 character (pg_mbcliplen).
-func clip(s string, n int) string {
-	if n >= len(s) {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+func clip(s string, n int) string { return schema.ClipIdent(s, n) }
 
 // truncateIdent cuts an identifier to NAMEDATALEN-1 bytes, as the parser does.
 func truncateIdent(s string) string { return clip(s, nameDataLen-1) }

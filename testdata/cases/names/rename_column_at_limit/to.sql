@@ -1,0 +1,6 @@
+CREATE TABLE public.orders_with_a_table_name_long_enough_to_reach_the_limit_x_x_x (
+    id bigint PRIMARY KEY,
+    amount_column_name_long_enough_to_reach_the_identifier_limit_a_ integer,
+    amount_column_name_long_enough_to_reach_the_identifier_limit_b_ integer,
+    renamed_note_column_name_long_enough_to_reach_the_limit_x_x_x_x text -- pgshift:renamed-from note_column_name_long_enough_to_reach_the_identifier_lim_x
+);
