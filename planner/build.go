@@ -94,6 +94,7 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 	for _, ch := range changes {
 		if u, ok := ch.(*diff.Unsupported); ok {
 			plan.Notes = append(plan.Notes, fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason))
+			plan.Unsupported = append(plan.Unsupported, fmt.Sprintf("%s: %s", u.ID, u.Reason))
 			continue
 		}
 		deps := b.depsOf(ch)

@@ -384,6 +384,10 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		if c.From.Type != c.To.Type || c.From.Collation != c.To.Collation || c.From.Generated != c.To.Generated {
 			d.unsets = []string{id}
 		}
+		if c.Table.PartitionOf != "" {
+			// After the parent's column change, which recurses to the partition.
+			d.needs = append(d.needs, colID(c.Table.PartitionOf, c.To.Name))
+		}
 	case *diff.AddConstraint:
 		d.sets = []string{conID(c.Table.Key(), c.Constraint.Name)}
 		d.needs = append([]string{schema.ID(schema.KindTable, c.Table.Key())}, c.Constraint.Deps...)

@@ -15,6 +15,10 @@ type Plan struct {
 	// Notes are things the plan reports but does not do: unsupported
 	// changes, unmanaged objects, skipped drops.
 	Notes []string
+	// Unsupported lists the differences the plan does not carry out (object
+	// ID and reason; each is also a Note): the databases still differ, so
+	// `diff --exit-code` reports changes even when Steps is empty.
+	Unsupported []string
 }
 
 // Phase is one deployment phase of a plan. Between two phases the

@@ -137,7 +137,7 @@ func newDiffCmd(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if plan.Empty() && diffFormat == diffFormatSQL {
+			if plan.Empty() && len(plan.Unsupported) == 0 && diffFormat == diffFormatSQL {
 				fmt.Fprintln(e.stderr, "-- no changes")
 				return nil
 			}
@@ -150,7 +150,7 @@ func newDiffCmd(e env) *cobra.Command {
 			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			if exitOnChanges && !plan.Empty() {
+			if exitOnChanges && (!plan.Empty() || len(plan.Unsupported) > 0) {
 				return exitCode(exitChanges)
 			}
 			return nil
