@@ -238,12 +238,12 @@ func (b *builder) partitionedIndexRecipe(i *schema.Index) []part {
 }
 
 // partitionedKeyRecipe adds PRIMARY KEY or UNIQUE constraint c to an
-// existing, populated partitioned table without blocking writes: on each
-// partition a unique index CONCURRENTLY (file of its own) and ADD
-// CONSTRAINT ... USING INDEX (allowed on a partition, instant), named as
-// the target's partition key constraint; then ADD CONSTRAINT on the
-// parent, which attaches those instead of building (catalog only, ACCESS
-// EXCLUSIVE on the parent for an instant). The down drops the parent's
+// existing, populated partitioned table without blocking writes for the
+// builds: on each partition a unique index CONCURRENTLY (file of its own),
+// named as the target's partition constraint; then, in one transaction,
+// ADD CONSTRAINT ... USING INDEX on each partition (allowed on a
+// partition, instant) and ADD CONSTRAINT on the parent, which attaches
+// those instead of building (catalog only). The down drops the parent's
 // constraint, which drops the attached ones and their indexes.
 func (b *builder) partitionedKeyRecipe(tb *schema.Table, c *schema.Constraint) []part {
 	k := tb.Key()
@@ -268,6 +268,11 @@ func (b *builder) partitionedKeyRecipe(tb *schema.Table, c *schema.Constraint) [
 	}
 	name := schema.QuoteIdent(c.Name)
 	var out []part
+	// One transaction takes ACCESS EXCLUSIVE on the parent and (LOCK TABLE
+	// recurses) its partitions first, in the order sessions writing
+	// through the parent take them, then adds each partition's
+	// constraint and the parent's: catalog only, an instant.
+	attach := []string{fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE;", k)}
 	for n, p := range parts {
 		cn := schema.QuoteIdent(names[n])
 		child := schema.QuoteIdent(p.Schema) + "." + cn
@@ -279,21 +284,19 @@ func (b *builder) partitionedKeyRecipe(tb *schema.Table, c *schema.Constraint) [
 			nonTx:       true,
 			stmtTimeout: backfillStatementLimit,
 			facts:       facts{lock: LockShareUpdateExcl, relations: []string{p.Key()}, scans: true},
-		}, part{
-			summary:     "add constraint " + cn + " on partition " + p.Key() + " using index " + child,
-			downSummary: "drop constraint " + cn + " on " + p.Key(),
-			up:          []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", p.Key(), cn, kw, cn, tail)},
-			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", p.Key(), cn)},
-			facts:       facts{lock: LockAccessExclusive, relations: []string{p.Key()}},
 		})
+		attach = append(attach, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", p.Key(), cn, kw, cn, tail))
 	}
-	out = append(out, part{
-		summary:     "add constraint " + name + " on " + k + " (attaches the partitions' constraints)",
+	attach = append(attach, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s %s%s;", k, name, kw, cols, tail))
+	final := part{
+		summary:     "add constraint " + name + " on " + k + " and on each partition using its index",
 		downSummary: "drop constraint " + name + " on " + k + " with the partitions' constraints attached to it",
-		up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s %s%s;", k, name, kw, cols, tail)}, b.constraintMeta(k, c)...),
+		up:          append(attach, b.constraintMeta(k, c)...),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
-	})
+		facts:       facts{lock: LockAccessExclusive, relations: append([]string{k}, tableKeys(parts)...)},
+	}
+	final.facts.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" and its partitions for an instant (catalog only); a session writing directly to a partition while it is taken can deadlock with it (the deadlock detector cancels one)")
+	out = append(out, final)
 	return out
 }
 
@@ -406,4 +409,13 @@ func partitionTreeIndex(i *schema.Index, before, after *schema.Schema) []string 
 		sql = append(sql, fmt.Sprintf("COMMENT ON INDEX %s IS %s;", i.Key(), schema.QuoteLiteral(i.Comment)))
 	}
 	return sql
+}
+
+// tableKeys returns the qualified names of ts.
+func tableKeys(ts []*schema.Table) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Key()
+	}
+	return out
 }
