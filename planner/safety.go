@@ -665,6 +665,7 @@ func (b *builder) factsOf(ch diff.Change) facts {
 		if !c.From.RLSEnabled && c.To.RLSEnabled {
 			f.hazard(HazardBackwardIncompatible, "with row-level security on, roles without a matching policy see no rows")
 		}
+		b.partitionBoundFacts(c, &f)
 	case *diff.AlterType:
 		if enumNeedsRecreate(c.From, c.To) {
 			f = facts{lock: LockAccessExclusive}
