@@ -201,7 +201,10 @@ func (c *comparer) views() {
 			id := obj(schema.KindView, k)
 			if a.Materialized != b.Materialized || a.Definition != b.Definition ||
 				!reflect.DeepEqual(viewColumnShapes(a), viewColumnShapes(b)) ||
-				!slices.Equal(a.Options, b.Options) || a.WithData != b.WithData {
+				!slices.Equal(a.Options, b.Options) {
+				// WithData (relispopulated) is not compared: whether a
+				// materialized view holds rows is data (REFRESH), and
+				// pg_dump -s writes every one WITH NO DATA.
 				c.add(&ReplaceView{From: a, To: b})
 				// The view is rebuilt with its comments, grants, indexes and
 				// triggers only when it is dropped; the planner decides.

@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/offline"
 )
 
 // TestOfflineParityCorpus compares, for every corpus schema.sql, the
-// offline model (schema.LoadOfflineFile) with the model introspected after
+// offline model (offline.LoadOfflineFile) with the model introspected after
 // loading the file with load.sh, object by object, and reports per corpus
 // entry "objects equal / total" with the known gaps the file uses (the
 // table in README.md "Offline parity"). It fails only when the offline
@@ -49,7 +50,7 @@ func TestOfflineParityCorpus(t *testing.T) {
 				t.Parallel()
 				acquire(t)
 				file := filepath.Join(dir, name, "schema.sql")
-				off, err := schema.LoadOfflineFile(file)
+				off, err := offline.LoadOfflineFile(file)
 				if err != nil {
 					t.Fatalf("offline: %v", err)
 				}
@@ -59,7 +60,7 @@ func TestOfflineParityCorpus(t *testing.T) {
 				}
 				u := loadCorpus(t, loadSh, name, db, false)
 				in := introspect(t, u)
-				rep := schema.CompareParity(in, off.Schema)
+				rep := offline.CompareParity(in, off.Schema)
 				r := &row{equal: rep.Equal, total: rep.Total, kinds: map[string][2]int{}}
 				for _, g := range off.Gaps {
 					r.gaps = append(r.gaps, g.Gap)

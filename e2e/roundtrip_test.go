@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pgshift/pgshift/emit/apply"
+	"github.com/pgshift/pgshift/internal/pgtest"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
@@ -145,6 +148,28 @@ func runRoundTrip(t *testing.T, c roundTripCase) {
 	} else if !re.Empty() {
 		t.Errorf("re-plan after down is not empty (%d steps):\n%s", len(re.Steps), stepList(re, 30))
 	}
+
+	// 7. pgshift verify (apply's check) holds on the same plan: rebuilt
+	// from the model alone on a scratch database, up, down, up again.
+	if err := apply.Verify(ctx, pgtest.AdminURL(), mF, plan.Steps, apply.Target{Schema: mB}, apply.Options{Empty: emptyModel(t)}); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
+
+var (
+	emptyOnce sync.Once
+	emptyM    *schema.Schema
+	emptyErr  error
+)
+
+// emptyModel is the model of an empty database on the test server, read once.
+func emptyModel(t *testing.T) *schema.Schema {
+	t.Helper()
+	emptyOnce.Do(func() { emptyM, emptyErr = schema.EmptyFrom(context.Background(), pgtest.AdminURL()) })
+	if emptyErr != nil {
+		t.Fatal(emptyErr)
+	}
+	return emptyM
 }
 
 // runUnsupported: the planner must refuse (error) or report a Note. A plan

@@ -8,29 +8,28 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
-	"github.com/pgshift/pgshift/schema"
 )
 
 // Migration file formats.
 const (
 	// FormatGolangMigrate: <version>_<name>.up.sql and <version>_<name>.down.sql.
-	FormatGolangMigrate = schema.FormatGolangMigrate
+	FormatGolangMigrate = runner.GolangMigrate
 	// FormatGoose: <version>_<name>.sql with -- +goose Up / -- +goose Down.
-	FormatGoose = schema.FormatGoose
+	FormatGoose = runner.Goose
 	// FormatDbmate: <version>_<name>.sql with -- migrate:up / -- migrate:down.
-	FormatDbmate = schema.FormatDbmate
+	FormatDbmate = runner.Dbmate
 	// FormatFlyway: V<version>__<name>.sql, U<version>__<name>.sql and,
 	// for a non-transactional migration, a .sql.conf next to each.
-	FormatFlyway = schema.FormatFlyway
+	FormatFlyway = runner.Flyway
 )
 
 // Formats lists the supported file formats.
-var Formats = schema.MigrationFormats
+var Formats = runner.Formats()
 
 // DefaultName is the migration name used when Options.Name is empty (or
 // sanitizes to nothing).
@@ -38,9 +37,6 @@ const DefaultName = "pgshift"
 
 // DefaultLockTimeout is the lock_timeout every file sets unless told otherwise.
 const DefaultLockTimeout = "5s"
-
-// timeLayout is the `migrate create` / `goose create` / `dbmate new` version layout (UTC).
-const timeLayout = "20060102150405"
 
 // Options control Files.
 type Options struct {
@@ -77,23 +73,18 @@ type File struct {
 }
 
 // CheckFormat returns an error for an unsupported format name.
-func CheckFormat(format string) error {
-	for _, f := range Formats {
-		if f == format {
-			return nil
-		}
-	}
-	return fmt.Errorf("unsupported migration format %q (supported: %s)", format, strings.Join(Formats, ", "))
-}
+func CheckFormat(format string) error { return runner.CheckFormat(format) }
 
 // Files renders plan as migration files of opts.Format. Steps are grouped
 // into migrations: consecutive transactional steps of the same phase (and
 // the same statement_timeout) share one migration; a new migration starts
 // at every phase change; every non-transactional step is a migration of
 // its own (for golang-migrate and dbmate, whose runners send a file as one
-// query, one migration per statement). Versions are UTC YYYYMMDDHHMMSS, at
-// least Now and strictly greater than every version already in opts.Dir,
-// one second apart. A migration's down part holds the down statements of
+// query, one migration per statement). Versions follow the numbering of
+// opts.Dir (runner.NumberingOf): in a sequentially numbered directory
+// (001, 0001, ...) the next integers, zero-padded alike; otherwise UTC
+// YYYYMMDDHHMMSS, at least Now and strictly greater than every version
+// already there, one second apart. A migration's down part holds the down statements of
 // its steps in reverse step order. Every transactional file starts with
 // SET LOCAL lock_timeout (and statement_timeout, when set). An empty plan
 // gives no files. Errors: an unsupported format, an unreadable Dir.
@@ -108,7 +99,7 @@ func Files(plan *planner.Plan, opts Options) ([]File, error) {
 		return nil, nil
 	}
 	groups := groupSteps(plan.Steps, opts.Format == FormatGolangMigrate || opts.Format == FormatDbmate)
-	maxV, width, err := existingVersions(opts.Dir)
+	numbering, err := existingVersions(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +107,7 @@ func Files(plan *planner.Plan, opts Options) ([]File, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	vs := newVersions(now.UTC().Truncate(time.Second), maxV, width)
+	vs := &versions{n: numbering, now: now.UTC().Truncate(time.Second), last: numbering.Max}
 	r := renderer{opts: opts, name: SanitizeName(opts.Name), plan: plan}
 	var files []File
 	for _, g := range groups {
@@ -340,76 +331,51 @@ var migrationFile = regexp.MustCompile(`^(?:[0-9]+_.*|[VU][0-9]+(?:[._][0-9]+)*_
 
 var leadingDigits = regexp.MustCompile(`[0-9]+`)
 
-// existingVersions returns the highest version among the migration files
-// in dir and the digit count it is written with (0, 0 when there are none
-// or dir does not exist).
-func existingVersions(dir string) (maxV uint64, width int, err error) {
+// existingVersions returns the numbering of the migration files in dir
+// (runner.NumberingOf over their leading version digits; zero when there
+// are none or dir does not exist).
+func existingVersions(dir string) (runner.Numbering, error) {
 	if dir == "" {
-		return 0, 0, nil
+		return runner.Numbering{}, nil
 	}
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
-		return 0, 0, nil
+		return runner.Numbering{}, nil
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("scan migrations directory: %w", err)
+		return runner.Numbering{}, fmt.Errorf("scan migrations directory: %w", err)
 	}
+	var vs []string
 	for _, e := range entries {
 		if !migrationFile.MatchString(e.Name()) || e.IsDir() {
 			continue
 		}
-		m := []string{"", leadingDigits.FindString(e.Name())}
-		v, err := strconv.ParseUint(m[1], 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("migration file %s: version %s: %w", filepath.Join(dir, e.Name()), m[1], err)
-		}
-		if v >= maxV {
-			maxV, width = v, len(m[1])
-		}
+		vs = append(vs, leadingDigits.FindString(e.Name()))
 	}
-	return maxV, width, nil
+	n, err := runner.NumberingOf(vs)
+	if err != nil {
+		return n, fmt.Errorf("migrations directory %s: %w", dir, err)
+	}
+	return n, nil
 }
 
-// versions hands out strictly increasing versions: timestamps one second
-// apart, or plain integers when the directory already holds a version
-// beyond the current time that is not a timestamp.
+// versions hands out strictly increasing versions in the directory's
+// numbering (runner.Numbering): timestamps one second apart, or the next
+// integers of a sequentially numbered directory.
 type versions struct {
-	t       time.Time // next timestamp, in timestamp mode
-	n       uint64    // next integer, in integer mode
-	integer bool
-	width   int // zero-padding width in integer mode
-}
-
-// newVersions starts after max(now, last existing version + 1).
-func newVersions(now time.Time, maxExisting uint64, width int) *versions {
-	if v, _ := strconv.ParseUint(now.Format(timeLayout), 10, 64); v > maxExisting {
-		return &versions{t: now}
-	}
-	if t, err := time.Parse(timeLayout, fmt.Sprintf("%014d", maxExisting)); err == nil && maxExisting >= 1e13 {
-		return &versions{t: t.Add(time.Second)}
-	}
-	return &versions{n: maxExisting + 1, integer: true, width: width}
+	n    runner.Numbering
+	now  time.Time
+	last uint64
 }
 
 // next returns the next version.
 func (v *versions) next() uint64 {
-	if v.integer {
-		n := v.n
-		v.n++
-		return n
-	}
-	n, _ := strconv.ParseUint(v.t.Format(timeLayout), 10, 64)
-	v.t = v.t.Add(time.Second)
-	return n
+	v.last = v.n.Next(v.last, v.now)
+	return v.last
 }
 
 // format writes a version the way the directory does.
-func (v *versions) format(n uint64) string {
-	if v.integer {
-		return fmt.Sprintf("%0*d", v.width, n)
-	}
-	return strconv.FormatUint(n, 10)
-}
+func (v *versions) format(n uint64) string { return v.n.Format(n) }
 
 // Write writes files into dir (created if missing) atomically: every file
 // is first written and synced under a temporary name in dir, then renamed
@@ -424,10 +390,11 @@ func Write(dir string, files []File) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create migrations directory: %w", err)
 	}
-	maxV, _, err := existingVersions(dir)
+	existing, err := existingVersions(dir)
 	if err != nil {
 		return nil, err
 	}
+	maxV := existing.Max
 	for _, f := range files {
 		if f.Name != filepath.Base(f.Name) || f.Name == "" {
 			return nil, fmt.Errorf("bad migration file name %q", f.Name)
@@ -497,7 +464,7 @@ func writeTemp(dir string, content []byte) (string, error) {
 
 // DetectFormat returns the format of the migration files already in dir
 // ("" when there are none or dir does not exist).
-func DetectFormat(dir string) (string, error) { return schema.DetectMigrationFormat(dir) }
+func DetectFormat(dir string) (string, error) { return runner.Detect(dir) }
 
 // Script returns the plan's up script for running in one session (psql):
 // "SET lock_timeout" (and "SET statement_timeout") from opts, then SQL(plan).

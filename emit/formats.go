@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 )
 
@@ -228,7 +229,7 @@ func writeGooseStatement(b *strings.Builder, st string) {
 	}
 	ends := 0
 	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		if gooseLineEnds(l) {
+		if runner.GooseLineEnds(l) {
 			ends++
 		}
 	}
@@ -237,17 +238,4 @@ func writeGooseStatement(b *strings.Builder, st string) {
 		return
 	}
 	b.WriteString(text)
-}
-
-// gooseLineEnds mirrors goose's endsWithSemicolon: the last word before a
-// "--" word ends in ";".
-func gooseLineEnds(line string) bool {
-	prev := ""
-	for _, w := range strings.Fields(line) {
-		if strings.HasPrefix(w, "--") {
-			break
-		}
-		prev = w
-	}
-	return strings.HasSuffix(prev, ";")
 }

@@ -37,10 +37,16 @@ type JSONPhase struct {
 
 // JSONPlan is the JSON report of a plan.
 type JSONPlan struct {
-	Version int         `json:"version"`
-	Phases  []JSONPhase `json:"phases"`
-	Steps   []JSONStep  `json:"steps"`
-	Notes   []string    `json:"notes"`
+	Version int `json:"version"`
+	// SourceFingerprint and TargetFingerprint are schema.Fingerprint of the
+	// plan's --from and --to models, so that `pgshift apply --plan` can
+	// refuse a database that changed since the plan was made and check
+	// what the plan reaches; empty when not computed.
+	SourceFingerprint string      `json:"source_fingerprint,omitempty"`
+	TargetFingerprint string      `json:"target_fingerprint,omitempty"`
+	Phases            []JSONPhase `json:"phases"`
+	Steps             []JSONStep  `json:"steps"`
+	Notes             []string    `json:"notes"`
 }
 
 // PlanReport returns the JSON report structure of plan (empty, not nil,
@@ -75,11 +81,41 @@ func PlanReport(plan *planner.Plan) JSONPlan {
 	return r
 }
 
+// Plan rebuilds the plan a report describes (a saved `diff --format json`),
+// for applying it: phases, and per step the fields the report carries. It
+// is an error when the report's version is not ReportVersion or a step
+// names a phase the report does not list.
+func (r JSONPlan) Plan() (*planner.Plan, error) {
+	if r.Version != ReportVersion {
+		return nil, fmt.Errorf("plan report version %d, want %d", r.Version, ReportVersion)
+	}
+	p := &planner.Plan{Notes: r.Notes}
+	known := map[int]bool{}
+	for _, ph := range r.Phases {
+		p.Phases = append(p.Phases, planner.Phase{Number: ph.Number, Title: ph.Title, Before: ph.Before})
+		known[ph.Number] = true
+	}
+	for i, s := range r.Steps {
+		if len(known) > 0 && !known[s.Phase] {
+			return nil, fmt.Errorf("step %d (%s): phase %d is not in the report's phases", i+1, s.Summary, s.Phase)
+		}
+		p.Steps = append(p.Steps, &planner.Step{
+			Summary: s.Summary, Up: s.Up, Down: s.Down, Transactional: s.Transactional,
+			Irreversible: s.Irreversible, Phase: s.Phase, Lock: s.Lock, Relations: s.Relations,
+			Rewrites: s.Rewrites, Scans: s.Scans, Hazards: s.Hazards, StatementTimeout: s.StatementTimeout,
+		})
+	}
+	return p, nil
+}
+
 // JSON returns the versioned JSON report of plan: phases, and per step its
 // summary, phase, transactionality, lock, hazards and up/down SQL. It ends
 // in a newline.
-func JSON(plan *planner.Plan) []byte {
-	b, err := json.MarshalIndent(PlanReport(plan), "", "  ")
+func JSON(plan *planner.Plan) []byte { return ReportJSON(PlanReport(plan)) }
+
+// ReportJSON returns r as indented JSON ending in a newline.
+func ReportJSON(r JSONPlan) []byte {
+	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		// Only strings, numbers, bools and slices of them: cannot fail.
 		return []byte(fmt.Sprintf("{\"version\": %d, \"error\": %q}\n", ReportVersion, err.Error()))

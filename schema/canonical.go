@@ -60,7 +60,7 @@ func Canonical(s *Schema, opts CanonicalOptions) string {
 			}
 		}
 	}
-	tree = prune(tree)
+	tree = Prune(tree)
 	out, err := json.MarshalIndent(tree, "", "  ")
 	if err != nil {
 		return fmt.Sprintf("canonical: %v\n", err)
@@ -74,10 +74,10 @@ func columnName(v any) string {
 	return s
 }
 
-// prune drops Owner keys and zero values ("", false, 0, null, empty lists
+// Prune drops Owner keys and zero values ("", false, 0, null, empty lists
 // and objects) from a decoded JSON tree; absent means zero, so comparison is
 // unaffected.
-func prune(v any) any {
+func Prune(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
@@ -85,7 +85,7 @@ func prune(v any) any {
 				delete(x, k)
 				continue
 			}
-			e = prune(e)
+			e = Prune(e)
 			if isZero(e) {
 				delete(x, k)
 			} else {
@@ -95,7 +95,7 @@ func prune(v any) any {
 		return x
 	case []any:
 		for i, e := range x {
-			e = prune(e)
+			e = Prune(e)
 			if e == nil {
 				// keep positions in lists stable
 				e = map[string]any{}

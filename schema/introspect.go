@@ -188,7 +188,7 @@ func (in *introspector) run(ctx context.Context) error {
 			return fmt.Errorf("introspect %s: %w", st.name, err)
 		}
 	}
-	sortModel(in.s)
+	SortModel(in.s)
 	return nil
 }
 
@@ -304,7 +304,7 @@ WHERE `+userNamespace+` AND `+notExtMember("pg_namespace", "n.oid"), func(r pgx.
 		if err := r.Scan(&oid, &ns.Name, &ns.Owner, &ns.Comment, &ns.ACL); err != nil {
 			return err
 		}
-		ns.ACL = sortedSet(ns.ACL)
+		ns.ACL = SortedSet(ns.ACL)
 		in.s.Namespaces[ns.Key()] = ns
 		in.nsByOID[oid] = ns.Name
 		return nil
@@ -392,7 +392,7 @@ WHERE ` + userNamespace
 			typ.Collation = rngColl
 			// The default multirange name is derived from the range name;
 			// record it only when it was chosen explicitly.
-			if multirng != "" && multirng != defaultMultirangeName(tr.schema, tr.name) {
+			if multirng != "" && multirng != DefaultMultirangeName(tr.schema, tr.name) {
 				typ.Multirange = multirng
 			}
 		case tr.typtype == "c" && tr.relkind == "c":
@@ -404,7 +404,7 @@ WHERE ` + userNamespace
 			typ.NotNull = false
 			typ.Default = ""
 		}
-		typ.ACL = sortedSet(typ.ACL)
+		typ.ACL = SortedSet(typ.ACL)
 		in.s.Types[typ.Key()] = typ
 		id := ID(KindType, typ.Key())
 		self := map[string]bool{id: true}
@@ -418,10 +418,10 @@ WHERE ` + userNamespace
 	})
 }
 
-// defaultMultirangeName is the name PostgreSQL derives for the multirange of
+// DefaultMultirangeName is the name PostgreSQL derives for the multirange of
 // a range type (makeMultirangeTypeName): "range" in the name becomes
 // "multirange", else "_multirange" is appended.
-func defaultMultirangeName(schema, rng string) string {
+func DefaultMultirangeName(schema, rng string) string {
 	var name string
 	if i := strings.Index(rng, "range"); i >= 0 {
 		name = rng[:i] + "multirange" + rng[i+len("range"):]

@@ -70,7 +70,7 @@ WHERE `+userNamespace+`
 				return nil
 			}
 			f.Kind = FunctionKind(kind)
-			f.ACL = sortedSet(f.ACL)
+			f.ACL = SortedSet(f.ACL)
 			if f.Kind == FunctionAggregate {
 				f.Definition = aggregateDef(f, &ag)
 			}

@@ -47,8 +47,8 @@ WHERE c.relkind IN ('r', 'p') AND `+userNamespace,
 				return nil
 			}
 			t.Kind = TableKind(kind)
-			t.ACL = sortedSet(t.ACL)
-			t.Options = sortedSet(t.Options)
+			t.ACL = SortedSet(t.ACL)
+			t.Options = SortedSet(t.Options)
 			if t.ReplicaIdentity == "i" {
 				t.ReplicaIdentityIndex = riName
 			}
@@ -116,8 +116,8 @@ WHERE c.relkind IN ('v', 'm') AND `+userNamespace,
 			if !v.Materialized {
 				v.WithData = false
 			}
-			v.ACL = sortedSet(v.ACL)
-			v.Options = sortedSet(v.Options)
+			v.ACL = SortedSet(v.ACL)
+			v.Options = SortedSet(v.Options)
 			in.s.Views[v.Key()] = v
 			in.views[oid] = v
 			id := ID(KindView, v.Key())
@@ -180,7 +180,7 @@ WHERE c.relkind = 'S' AND `+userNamespace,
 				in.rels[oid] = &relInfo{kind: 'S', key: sq.Key()}
 				return nil
 			}
-			sq.ACL = sortedSet(sq.ACL)
+			sq.ACL = SortedSet(sq.ACL)
 			in.s.Sequences[sq.Key()] = sq
 			id := ID(KindSequence, sq.Key())
 			in.rels[oid] = &relInfo{kind: 'S', key: sq.Key(), id: id}
@@ -256,8 +256,8 @@ ORDER BY a.attrelid, a.attnum`,
 				default:
 					col.Default = def
 				}
-				col.Options = sortedSet(filterAttOptions(col.Options))
-				col.ACL = sortedSet(col.ACL)
+				col.Options = SortedSet(filterAttOptions(col.Options))
+				col.ACL = SortedSet(col.ACL)
 				t.Columns = append(t.Columns, col)
 				colID := ID(KindColumn, t.Key()+"."+QuoteIdent(col.Name))
 				if sink := in.sinks[objRef{classPgClass, rel}]; sink != nil {
@@ -493,7 +493,7 @@ WHERE `+userNamespace,
 			if p.Command == "" {
 				return fmt.Errorf("policy %s on %s: unknown command %q", p.Name, t.Key(), cmd)
 			}
-			p.Roles = sortedSet(p.Roles)
+			p.Roles = SortedSet(p.Roles)
 			t.Policies = append(t.Policies, p)
 			id := ID(KindPolicy, t.Key()+"."+QuoteIdent(p.Name))
 			in.sinks[objRef{classPgPolicy, oid}] = &depSink{deps: &p.Deps, self: map[string]bool{id: true}}

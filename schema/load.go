@@ -70,11 +70,17 @@ func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
 		return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 	case IsDirSource(src):
 		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
-	case strings.HasSuffix(strings.ToLower(src), ".sql"):
+	case strings.HasSuffix(strings.ToLower(src), ".sql") || isDir(src):
 		return LoadSQLFile(ctx, devURL, src)
 	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file or dir://<migrations directory>", src)
+		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files or dir://<migrations directory>", src)
 	}
+}
+
+// isDir reports whether path is a directory (a desired schema in several files).
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // IsURL reports whether src is a postgres:// or postgresql:// URL.
@@ -174,18 +180,19 @@ func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
 // LoadSQLFile is LoadSQL that also returns the loader's notes.
 func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
 	start := time.Now()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read schema file: %w", err)
-	}
-	stmts, err := SplitSQL(path, src)
+	stmts, files, err := ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
 	}
-	anns, err := parseAnnotations(path, string(src), stmts)
-	if err != nil {
-		return nil, err
+	var anns []Annotation
+	for _, f := range files {
+		a, err := parseAnnotations(f.Path, string(f.Src), f.Stmts)
+		if err != nil {
+			return nil, err
+		}
+		anns = append(anns, a...)
 	}
+	files = nil
 	res := &LoadResult{}
 	res.Timings.Parse = time.Since(start)
 	start = time.Now()
@@ -196,34 +203,21 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		case st.Kind == "CreatedbStmt" || st.Kind == "DropdbStmt" || st.Kind == "AlterDatabaseStmt" ||
 			st.Kind == "AlterDatabaseSetStmt" || st.Kind == "AlterDatabaseRefreshCollStmt":
 			// Database-level statements would act on other databases of the dev server.
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", path, st.Line, st.Col, st.Kind))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: skipped %s (database-level statement)", st.FileOr(path), st.Line, st.Col, st.Kind))
 		default:
 			exec = append(exec, st)
 		}
 	}
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
-		run, err := skipExistingRoles(ctx, admin, path, exec, res)
 		// The parse trees are needed until the statements have run, not
 		// during the introspection after it (for a 10 MB file each takes
 		// some hundreds of MB): the closure must not keep them.
+		run := exec
 		exec = nil
-		if err != nil {
+		if err := loadScratch(ctx, admin, scratchURL, path, run, res); err != nil {
 			return err
 		}
-		if err := stubRoles(ctx, admin, run, res); err != nil {
-			return err
-		}
-		conn, err := connect(ctx, "dev server", scratchURL)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(ctx, "SET check_function_bodies = off", pgx.QueryExecModeSimpleProtocol); err != nil {
-			return fmt.Errorf("scratch database: %w", err)
-		}
-		if err := execBatched(ctx, conn, path, run); err != nil {
-			return err
-		}
+		run = nil
 		// A fresh connection: the file may have changed session state
 		// (search_path, role, an open transaction).
 		ic, err := connect(ctx, "dev server", scratchURL)
@@ -388,7 +382,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 	for _, st := range stmts {
 		if _, err := conn.Exec(ctx, st.Text, pgx.QueryExecModeSimpleProtocol); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return fmt.Errorf("%s:%d:%d: %w", path, st.Line, st.Col, cerr)
+				return fmt.Errorf("%s:%d:%d: %w", st.FileOr(path), st.Line, st.Col, cerr)
 			}
 			return stmtError(path, st, err)
 		}
@@ -398,6 +392,7 @@ func ExecStatements(ctx context.Context, conn *pgx.Conn, path string, stmts []St
 
 // stmtError locates a server error in the file.
 func stmtError(path string, st Statement, err error) error {
+	path = st.FileOr(path)
 	line, col := st.Line, st.Col
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -431,10 +426,10 @@ func skipExistingRoles(ctx context.Context, admin *pgx.Conn, path string, stmts 
 				return nil, fmt.Errorf("look up role %s on the dev server: %w", QuoteIdent(cr.Role), err)
 			}
 			if exists {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+				res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: role %s already exists on the dev server; CREATE ROLE skipped", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 				continue
 			}
-			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", path, st.Line, st.Col, QuoteIdent(cr.Role)))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s:%d:%d: CREATE ROLE %s runs on the dev server and creates the role cluster-wide", st.FileOr(path), st.Line, st.Col, QuoteIdent(cr.Role)))
 		}
 		out = append(out, st)
 	}

@@ -61,7 +61,7 @@ func execBatched(ctx context.Context, conn *pgx.Conn, path string, stmts []State
 		}
 		if _, err := conn.Exec(ctx, sb.String(), pgx.QueryExecModeSimpleProtocol); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return fmt.Errorf("%s:%d:%d: %w", path, batch[0].Line, batch[0].Col, cerr)
+				return fmt.Errorf("%s:%d:%d: %w", batch[0].FileOr(path), batch[0].Line, batch[0].Col, cerr)
 			}
 			if conn.PgConn().TxStatus() != 'I' {
 				// Not rolled back (cannot happen for a batch started outside

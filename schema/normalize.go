@@ -32,7 +32,7 @@ func normalizeCheck(def string) string {
 	if err != nil {
 		return def
 	}
-	walkNodes(tree.ProtoReflect(), pushDownArrayCast)
+	WalkNodes(tree.ProtoReflect(), PushDownArrayCast)
 	out, err := pg_query.Deparse(tree)
 	if err != nil || !strings.HasPrefix(out, prefix) {
 		return def
@@ -40,9 +40,9 @@ func normalizeCheck(def string) string {
 	return strings.TrimPrefix(out, prefix)
 }
 
-// pushDownArrayCast rewrites `CAST(ARRAY[e1, e2] AS t[])` into
+// PushDownArrayCast rewrites `CAST(ARRAY[e1, e2] AS t[])` into
 // `ARRAY[CAST(e1 AS t), CAST(e2 AS t)]`, as PostgreSQL's parse analysis does.
-func pushDownArrayCast(n *pg_query.Node) {
+func PushDownArrayCast(n *pg_query.Node) {
 	tc := n.GetTypeCast()
 	if tc == nil || tc.TypeName == nil || len(tc.TypeName.ArrayBounds) == 0 {
 		return
@@ -63,14 +63,14 @@ func pushDownArrayCast(n *pg_query.Node) {
 	n.Node = &pg_query.Node_AArrayExpr{AArrayExpr: arr}
 }
 
-// walkNodes calls fn on every *pg_query.Node reachable from m, parents
+// WalkNodes calls fn on every *pg_query.Node reachable from m, parents
 // before children (fn may replace a node's content; the walk then descends
 // into the new content).
-func walkNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, fn, nil) }
+func WalkNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, fn, nil) }
 
-// rewriteNodes calls fn on every *pg_query.Node reachable from m, children
+// RewriteNodes calls fn on every *pg_query.Node reachable from m, children
 // before parents; fn may replace the node's content.
-func rewriteNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, nil, fn) }
+func RewriteNodes(m protoreflect.Message, fn func(*pg_query.Node)) { visitNodes(m, nil, fn) }
 
 // visitNodes walks every *pg_query.Node reachable from m, calling pre (if
 // set) before a node's children and post (if set) after them.

@@ -2,57 +2,57 @@ package schema
 
 import "sort"
 
-// sortModel puts everything in s that has no semantic order into one
+// SortModel puts everything in s that has no semantic order into one
 // order: constraints, indexes, triggers and policies by name; dependency
 // lists, options, privileges and policy roles sorted and deduplicated;
 // unmanaged objects by kind and name. Both loaders (Introspect and the
 // offline loader) finish with it, so their models compare equal.
-func sortModel(s *Schema) {
+func SortModel(s *Schema) {
 	for _, t := range s.Tables {
 		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
 		sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
 		sort.Slice(t.Triggers, func(i, j int) bool { return t.Triggers[i].Name < t.Triggers[j].Name })
 		sort.Slice(t.Policies, func(i, j int) bool { return t.Policies[i].Name < t.Policies[j].Name })
-		t.Deps, t.Options, t.ACL = sortedSet(t.Deps), sortedSet(t.Options), sortedSet(t.ACL)
+		t.Deps, t.Options, t.ACL = SortedSet(t.Deps), SortedSet(t.Options), SortedSet(t.ACL)
 		for _, c := range t.Columns {
-			c.Deps, c.Options, c.ACL = sortedSet(c.Deps), sortedSet(c.Options), sortedSet(c.ACL)
+			c.Deps, c.Options, c.ACL = SortedSet(c.Deps), SortedSet(c.Options), SortedSet(c.ACL)
 		}
 		for _, c := range t.Constraints {
-			c.Deps = sortedSet(c.Deps)
+			c.Deps = SortedSet(c.Deps)
 		}
 		for _, x := range t.Indexes {
-			x.Deps = sortedSet(x.Deps)
+			x.Deps = SortedSet(x.Deps)
 		}
 		for _, x := range t.Triggers {
-			x.Deps = sortedSet(x.Deps)
+			x.Deps = SortedSet(x.Deps)
 		}
 		for _, x := range t.Policies {
-			x.Deps, x.Roles = sortedSet(x.Deps), sortedSet(x.Roles)
+			x.Deps, x.Roles = SortedSet(x.Deps), SortedSet(x.Roles)
 		}
 	}
 	for _, v := range s.Views {
 		sort.Slice(v.Indexes, func(i, j int) bool { return v.Indexes[i].Name < v.Indexes[j].Name })
 		sort.Slice(v.Triggers, func(i, j int) bool { return v.Triggers[i].Name < v.Triggers[j].Name })
-		v.Deps, v.Options, v.ACL = sortedSet(v.Deps), sortedSet(v.Options), sortedSet(v.ACL)
+		v.Deps, v.Options, v.ACL = SortedSet(v.Deps), SortedSet(v.Options), SortedSet(v.ACL)
 		for _, x := range v.Indexes {
-			x.Deps = sortedSet(x.Deps)
+			x.Deps = SortedSet(x.Deps)
 		}
 		for _, x := range v.Triggers {
-			x.Deps = sortedSet(x.Deps)
+			x.Deps = SortedSet(x.Deps)
 		}
 	}
 	for _, t := range s.Types {
 		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
-		t.Deps, t.ACL = sortedSet(t.Deps), sortedSet(t.ACL)
+		t.Deps, t.ACL = SortedSet(t.Deps), SortedSet(t.ACL)
 	}
 	for _, sq := range s.Sequences {
-		sq.Deps, sq.ACL = sortedSet(sq.Deps), sortedSet(sq.ACL)
+		sq.Deps, sq.ACL = SortedSet(sq.Deps), SortedSet(sq.ACL)
 	}
 	for _, f := range s.Functions {
-		f.Deps, f.ACL = sortedSet(f.Deps), sortedSet(f.ACL)
+		f.Deps, f.ACL = SortedSet(f.Deps), SortedSet(f.ACL)
 	}
 	for _, n := range s.Namespaces {
-		n.ACL = sortedSet(n.ACL)
+		n.ACL = SortedSet(n.ACL)
 	}
 	sort.Slice(s.Unmanaged, func(i, j int) bool {
 		a, b := s.Unmanaged[i], s.Unmanaged[j]
@@ -63,8 +63,8 @@ func sortModel(s *Schema) {
 	})
 }
 
-// sortedSet sorts and dedupes a string slice, returning nil for an empty one.
-func sortedSet(in []string) []string {
+// SortedSet sorts and dedupes a string slice, returning nil for an empty one.
+func SortedSet(in []string) []string {
 	if len(in) == 0 {
 		return nil
 	}

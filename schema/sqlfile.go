@@ -28,6 +28,9 @@ type Statement struct {
 	Kind string
 	// Node is the parsed statement.
 	Node *pg_query.Node
+	// File is the file the statement comes from when it was read with
+	// ReadSchemaFile (an included file), else "" (the file being split).
+	File string
 }
 
 // PosError is an error located in a SQL file: it prints as
@@ -62,13 +65,19 @@ var copyFromStdin = regexp.MustCompile(`(?i)^\s*COPY\s[^;]*\bFROM\s+STDIN\b`)
 // error: schema files must not carry data. Errors are *PosError values
 // printed as "file:line:col: message".
 func SplitSQL(path string, src []byte) ([]Statement, error) {
+	stmts, _, err := splitSQL(path, src)
+	return stmts, err
+}
+
+// splitSQL is SplitSQL that also returns the psql meta-command lines.
+func splitSQL(path string, src []byte) ([]Statement, []metaCommand, error) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := lineCol(src, i)
-		return nil, &PosError{File: path, Line: l, Col: c, Msg: "file contains a NUL byte; is it a SQL text file?"}
+		return nil, nil, &PosError{File: path, Line: l, Col: c, Msg: "file contains a NUL byte; is it a SQL text file?"}
 	}
-	clean, err := blankMetaCommands(path, src)
+	clean, metas, err := blankMetaCommands(path, src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	text := string(clean)
 	tree, err := pg_query.Parse(text)
@@ -80,9 +89,9 @@ func SplitSQL(path string, src []byte) ([]Statement, error) {
 				off = charToByte(text, 0, pe.Cursorpos-1)
 			}
 			l, c := lineCol(clean, off)
-			return nil, &PosError{File: path, Line: l, Col: c, Msg: pe.Message, Err: err}
+			return nil, nil, &PosError{File: path, Line: l, Col: c, Msg: pe.Message, Err: err}
 		}
-		return nil, fmt.Errorf("%s: parse: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: parse: %w", path, err)
 	}
 	stmts := make([]Statement, 0, len(tree.Stmts))
 	pos := posTracker{src: clean, line: 1}
@@ -106,7 +115,7 @@ func SplitSQL(path string, src []byte) ([]Statement, error) {
 			Node:   raw.Stmt,
 		})
 	}
-	return stmts, nil
+	return stmts, metas, nil
 }
 
 // nodeKind returns the parse node type name, e.g. "CreateStmt".
@@ -160,8 +169,10 @@ func isSetval(name []*pg_query.Node) bool {
 // blankMetaCommands returns a copy of src in which every psql meta-command
 // line is replaced by spaces (newlines kept). It tracks quotes, dollar
 // quotes and comments so that a backslash at the start of a line inside a
-// function body or string is left alone. A COPY ... FROM stdin line is an error.
-func blankMetaCommands(path string, src []byte) ([]byte, error) {
+// function body or string is left alone. A COPY ... FROM stdin line is an
+// error. It also returns the meta-command lines it blanked.
+func blankMetaCommands(path string, src []byte) ([]byte, []metaCommand, error) {
+	var metas []metaCommand
 	out := make([]byte, len(src))
 	copy(out, src)
 	const (
@@ -185,6 +196,13 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 				j++
 			}
 			if j < len(out) && out[j] == '\\' {
+				eol := bytes.IndexByte(out[j:], '\n')
+				if eol < 0 {
+					eol = len(out) - j
+				}
+				l, col := lineCol(src, j)
+				name, arg := parseMeta(strings.TrimRight(string(out[j:j+eol]), "\r"))
+				metas = append(metas, metaCommand{Offset: j, Line: l, Col: col, Name: name, Arg: arg})
 				for i < len(out) && out[i] != '\n' {
 					if out[i] != '\r' {
 						out[i] = ' '
@@ -199,7 +217,7 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 			}
 			if copyFromStdin.Match(out[i : i+eol]) {
 				l, col := lineCol(src, i)
-				return nil, &PosError{File: path, Line: l, Col: col,
+				return nil, nil, &PosError{File: path, Line: l, Col: col,
 					Msg: "COPY ... FROM stdin data block: a schema file must not carry data (dump it with --schema-only)"}
 			}
 		}
@@ -263,7 +281,7 @@ func blankMetaCommands(path string, src []byte) ([]byte, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, metas, nil
 }
 
 // dollarTag returns the dollar-quote opening tag at the start of b ("$$",

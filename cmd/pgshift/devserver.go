@@ -14,6 +14,7 @@ import (
 
 	"github.com/pgshift/pgshift/internal/devdb"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/offline"
 )
 
 // pgSearchRoots overrides devdb.DefaultSearchRoots (tests).
@@ -130,6 +131,19 @@ func isFileSource(src string) bool {
 	return isGitSource(src) || strings.HasSuffix(strings.ToLower(src), ".sql")
 }
 
+// isSchemaSource reports whether src is a desired schema that needs a dev
+// server or the offline loader: a schema file, or a directory of .sql files.
+func isSchemaSource(src string) bool {
+	if isFileSource(src) {
+		return true
+	}
+	if schema.IsURL(src) || schema.IsDirSource(src) || src == "" {
+		return false
+	}
+	st, err := os.Stat(src)
+	return err == nil && st.IsDir()
+}
+
 // loadSide loads one side of a comparison (online).
 func loadSide(ctx context.Context, src string, dev *devSource) (*schema.LoadResult, error) {
 	if schema.IsURL(src) || src == "" {
@@ -172,28 +186,28 @@ func loadSide(ctx context.Context, src string, dev *devSource) (*schema.LoadResu
 }
 
 // loadOffline models one side with no server.
-func loadOffline(ctx context.Context, src string) (*schema.OfflineResult, error) {
+func loadOffline(ctx context.Context, src string) (*offline.OfflineResult, error) {
 	switch {
 	case isGitSource(src):
 		data, err := readGit(ctx, src)
 		if err != nil {
 			return nil, err
 		}
-		return schema.LoadOffline(src, data)
+		return offline.LoadOffline(src, data)
 	case schema.IsURL(src) || src == "":
 		return nil, fmt.Errorf("source %q: --offline compares schema files only (a database URL needs no dev server: drop --offline)", src)
-	case strings.HasSuffix(strings.ToLower(src), ".sql"):
-		return schema.LoadOfflineFile(src)
+	case isSchemaSource(src):
+		return offline.LoadOfflineFile(src)
 	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file or git:REV:PATH", src)
+		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files or git:REV:PATH", src)
 	}
 }
 
 // offlineWarnings formats the known gaps a side uses.
-func offlineWarnings(r *schema.OfflineResult) []string {
+func offlineWarnings(r *offline.OfflineResult) []string {
 	var out []string
 	for _, g := range r.Gaps {
-		gap := schema.GapByName(g.Gap)
+		gap := offline.GapByName(g.Gap)
 		if gap == nil {
 			continue
 		}
@@ -209,7 +223,7 @@ func offlineWarnings(r *schema.OfflineResult) []string {
 func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.LoadResult, done func(), err error) {
 	dev := newDevSource(e, f.dev)
 	done = dev.Close
-	bothFiles := isFileSource(f.from) && isFileSource(f.to)
+	bothFiles := isSchemaSource(f.from) && isSchemaSource(f.to)
 	offline := f.offline
 	if !offline && bothFiles && !dev.configured() {
 		if _, berr := dev.binDir(); berr != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgshift/pgshift/emit/drift"
 	"github.com/pgshift/pgshift/internal/pgtest"
 )
 
@@ -58,7 +59,7 @@ func TestDriftCLI(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("drift: got %+v", r)
 	}
-	var rep driftReport
+	var rep drift.Report
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("json: %v\n%s", err, r.stdout)
 	}

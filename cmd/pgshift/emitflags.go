@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -32,13 +31,16 @@ func (f *timeoutFlags) register(cmd *cobra.Command) {
 }
 
 // diffOutput renders plan in the diff --format: the SQL script (session
-// settings first), the versioned JSON report or the markdown summary.
-func diffOutput(plan *planner.Plan, format string, tf timeoutFlags) (string, error) {
+// settings first), the versioned JSON report (with the fingerprints of
+// from and to, for apply --plan) or the markdown summary.
+func diffOutput(plan *planner.Plan, format string, tf timeoutFlags, from, to *schema.Schema) (string, error) {
 	switch format {
 	case diffFormatSQL, "":
 		return emit.Script(plan, emit.Options{LockTimeout: tf.lockTimeout, StatementTimeout: tf.statementTimeout}), nil
 	case diffFormatJSON:
-		return string(emit.JSON(plan)), nil
+		r := emit.PlanReport(plan)
+		r.SourceFingerprint, r.TargetFingerprint = schema.Fingerprint(from), schema.Fingerprint(to)
+		return string(emit.ReportJSON(r)), nil
 	case diffFormatMarkdown:
 		return emit.Markdown(plan), nil
 	}
@@ -103,8 +105,8 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, u := range unlisted {
-		fmt.Fprintf(e.stderr, "-- note: %s is not in %s (written by hand?); it will be added\n", filepath.Join(dir, u), emit.SumFile)
+	for _, n := range sumNotes(dir, unlisted) {
+		fmt.Fprintf(e.stderr, "-- note: %s\n", n)
 	}
 	return format, nil
 }

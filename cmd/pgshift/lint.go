@@ -3,13 +3,16 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgshift/pgshift/planner"
+	"github.com/pgshift/pgshift/planner/lint"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -19,8 +22,9 @@ const exitLintFindings = 3
 
 func newLintCmd(e env) *cobra.Command {
 	var failOn, format, pgVersion string
+	var excludeRules []string
 	cmd := &cobra.Command{
-		Use:   "lint FILE...",
+		Use:   "lint FILE|DIR|dir://DIR...",
 		Short: "Report the hazards of hand-written migration SQL",
 		Long: `lint parses each migration file with the PostgreSQL parser and reports, per
 statement, the hazards the planner knows: locks that block reads or writes,
@@ -31,42 +35,66 @@ file proves a later SET NOT NULL, column types declared earlier are known.
 Tables and indexes created in the same file are exempt from the rules about
 existing data.
 
+An argument is a file, a directory or dir://DIR. A directory of migration
+files (golang-migrate, goose, dbmate, Flyway: detected) and dir://DIR are
+read the way their runner runs them: the up parts only, in version order,
+each with the runner's transaction rules (goose NO TRANSACTION, dbmate
+transaction:false, Flyway executeInTransaction=false). Any other directory
+gives every *.sql file under it, in name order.
+
 Findings print as "file:line:col: severity: [rule] message (lock: LEVEL on
-table; hazards: ...)". Exit status: 0 when no finding is at or above
---fail-on, 3 when one is, 1 on errors (unreadable or unparsable files).`,
+table; hazards: ...)"; --format json prints {"version": 1, "findings": [...]},
+--format github one workflow annotation per finding (file= and line=).
+Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
+1 on errors (unreadable or unparsable files).`,
 		Example: `  pgshift lint db/migrations/*.up.sql
+  pgshift lint dir://db/migrations
   pgshift lint --fail-on error --pg-version 12 migration.sql
-  pgshift lint --format json migration.sql`,
+  pgshift lint --format github --exclude-rule require-lock-timeout db/migrations`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, files []string) error {
-			threshold, err := planner.ParseSeverity(failOn)
+		RunE: func(_ *cobra.Command, args []string) error {
+			threshold, err := lint.ParseSeverity(failOn)
 			if err != nil {
 				return fmt.Errorf("--fail-on: %w", err)
 			}
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q is not supported (supported: text, json)", format)
+			if format != "text" && format != "json" && format != "github" {
+				return fmt.Errorf("--format %q is not supported (supported: text, json, github)", format)
 			}
 			v, err := parsePGVersion(pgVersion)
 			if err != nil {
 				return err
 			}
-			state := planner.NewLintState()
-			findings := []planner.Finding{}
+			excluded := map[string]bool{}
+			for _, r := range excludeRules {
+				excluded[r] = true
+			}
+			inputs, err := lintInputs(e, args)
+			if err != nil {
+				return err
+			}
+			state := lint.NewLintState()
+			findings := []lint.Finding{}
 			failed := false
-			for _, f := range files {
-				src, err := os.ReadFile(f)
+			for _, in := range inputs {
+				src := in.text
+				if src == nil {
+					if src, err = os.ReadFile(in.file); err != nil {
+						fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
+						failed = true
+						continue
+					}
+				}
+				stmts, err := schema.SplitSQL(in.file, src)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
 					failed = true
 					continue
 				}
-				stmts, err := schema.SplitSQL(f, src)
-				if err != nil {
-					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-					failed = true
-					continue
+				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx}) {
+					if !excluded[f.Rule] {
+						findings = append(findings, f)
+					}
 				}
-				findings = append(findings, planner.Lint(stmts, planner.LintOptions{File: f, PGVersion: v, State: state})...)
 			}
 			if err := printFindings(e, format, findings); err != nil {
 				return err
@@ -82,10 +110,95 @@ table; hazards: ...)". Exit status: 0 when no finding is at or above
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&failOn, "fail-on", string(planner.SeverityWarning), "exit 3 when a finding has this severity or higher: info, warning or error")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(planner.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
+	cmd.Flags().StringVar(&failOn, "fail-on", string(lint.SeverityWarning), "exit 3 when a finding has this severity or higher: info, warning or error")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
+	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(lint.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
+	cmd.Flags().StringSliceVar(&excludeRules, "exclude-rule", nil, "do not report this rule (repeatable, or comma-separated)")
 	return cmd
+}
+
+// lintInput is one file to lint: its name in findings, its text when it
+// is not the whole file (a runner's up part), and how the runner runs it.
+type lintInput struct {
+	file string
+	text []byte
+	tx   lint.TxMode
+}
+
+// lintInputs expands lint's arguments into files in apply order: a file as
+// it is; dir://DIR, or a directory holding a runner's migrations, as the
+// runner's up parts in version order; any other directory as every *.sql
+// file under it in name order. A directory that cannot be read is an error.
+func lintInputs(e env, args []string) ([]lintInput, error) {
+	var out []lintInput
+	for _, a := range args {
+		dir, isDir := strings.CutPrefix(a, schema.DirPrefix)
+		if !isDir {
+			fi, err := os.Stat(a)
+			if err != nil {
+				return nil, err
+			}
+			isDir = fi.IsDir()
+		}
+		if !isDir {
+			out = append(out, lintInput{file: a})
+			continue
+		}
+		md, err := schema.ReadMigrationDir(dir, "")
+		if err != nil {
+			return nil, fmt.Errorf("lint %s: %w", a, err)
+		}
+		if md.Format != "" {
+			for _, m := range md.Migrations {
+				out = append(out, lintInput{file: m.File, text: []byte(m.Up), tx: runnerTxMode(md.Format, m.Transactional)})
+			}
+			if !strings.HasPrefix(a, schema.DirPrefix) {
+				fmt.Fprintf(e.stderr, "-- lint: %s holds %s migrations: linting their up parts with the runner's transaction rules\n", a, md.Format)
+			}
+			continue
+		}
+		if strings.HasPrefix(a, schema.DirPrefix) {
+			return nil, fmt.Errorf("lint %s: no golang-migrate, goose, dbmate or Flyway migrations in %s", a, dir)
+		}
+		var files []string
+		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".sql") {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("lint %s: %w", a, err)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			out = append(out, lintInput{file: f})
+		}
+	}
+	return out, nil
+}
+
+// runnerTxMode is how a runner runs a migration file: golang-migrate sends
+// the file as one query string (its postgres driver, no transaction of its
+// own); dbmate wraps it in a transaction unless transaction:false, then
+// sends it as one query; goose and Flyway wrap it unless told not to, then
+// run it statement by statement in autocommit mode (goose's "NO
+// TRANSACTION", Flyway's executeInTransaction=false). See
+// ../shared/docs/runner-formats.md.
+func runnerTxMode(format string, transactional bool) lint.TxMode {
+	switch {
+	case format == schema.FormatGolangMigrate:
+		return lint.TxAsSent
+	case transactional:
+		return lint.TxWrapped
+	case format == schema.FormatDbmate:
+		return lint.TxAsSent
+	default:
+		return lint.TxNone
+	}
 }
 
 // parsePGVersion accepts a major version ("15") or a full one ("15.4",
@@ -101,9 +214,17 @@ func parsePGVersion(s string) (int, error) {
 
 // printFindings writes the findings to stdout (and, in text format, a
 // count to stderr).
-func printFindings(e env, format string, findings []planner.Finding) error {
-	if format == "json" {
-		b, err := json.MarshalIndent(findings, "", "  ")
+func printFindings(e env, format string, findings []lint.Finding) error {
+	switch format {
+	case "github":
+		for _, f := range findings {
+			if _, err := fmt.Fprintln(e.stdout, githubAnnotation(f)); err != nil {
+				return fmt.Errorf("write output: %w", err)
+			}
+		}
+		return nil
+	case "json":
+		b, err := json.MarshalIndent(lintReport{Version: lintReportVersion, Findings: findings}, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -112,7 +233,7 @@ func printFindings(e env, format string, findings []planner.Finding) error {
 		}
 		return nil
 	}
-	count := map[planner.Severity]int{}
+	count := map[lint.Severity]int{}
 	for _, f := range findings {
 		count[f.Severity]++
 		if _, err := fmt.Fprintln(e.stdout, f.String()); err != nil {
@@ -123,7 +244,41 @@ func printFindings(e env, format string, findings []planner.Finding) error {
 		fmt.Fprintln(e.stderr, "-- lint: no findings")
 	} else {
 		fmt.Fprintf(e.stderr, "-- lint: %d findings (%d error, %d warning, %d info)\n", len(findings),
-			count[planner.SeverityError], count[planner.SeverityWarning], count[planner.SeverityInfo])
+			count[lint.SeverityError], count[lint.SeverityWarning], count[lint.SeverityInfo])
 	}
 	return nil
+}
+
+// lintReportVersion is the version of lint's JSON report.
+const lintReportVersion = 1
+
+// lintReport is lint's --format json output.
+type lintReport struct {
+	Version  int            `json:"version"`
+	Findings []lint.Finding `json:"findings"`
+}
+
+// githubAnnotation renders f as a GitHub Actions workflow command
+// (::error / ::warning / ::notice file=...,line=...,col=...,title=...::msg),
+// escaped as the runner's toolkit escapes them: %, CR and LF in the
+// message; also : and , in the properties.
+func githubAnnotation(f lint.Finding) string {
+	level := "warning"
+	switch f.Severity {
+	case lint.SeverityError:
+		level = "error"
+	case lint.SeverityInfo:
+		level = "notice"
+	}
+	prop := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	data := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	msg := f.Message
+	if f.Lock != "" || len(f.Hazards) > 0 {
+		// The text form's "(lock: ...; hazards: ...)" tail.
+		if _, tail, ok := strings.Cut(f.String(), f.Message); ok {
+			msg += tail
+		}
+	}
+	return fmt.Sprintf("::%s file=%s,line=%d,col=%d,title=%s::%s", level,
+		prop.Replace(f.File), f.Line, f.Col, prop.Replace("pgshift "+f.Rule), data.Replace(msg))
 }

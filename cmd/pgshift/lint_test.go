@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -79,16 +80,19 @@ func TestLintJSON(t *testing.T) {
 	if r.code != 3 {
 		t.Fatalf("exit %d, want 3 (%+v)", r.code, r)
 	}
-	var got []struct {
-		File, Rule, Severity, Message, Lock, Relation string
-		Line, Col                                     int
-		Hazards                                       []string
+	var rep struct {
+		Version  int
+		Findings []struct {
+			File, Rule, Severity, Message, Lock, Relation string
+			Line, Col                                     int
+			Hazards                                       []string
+		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-		t.Fatalf("stdout is not a JSON array of findings: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Version != 1 {
+		t.Fatalf("stdout is not a version 1 JSON report: %v\n%s", err, r.stdout)
 	}
 	rules := map[string]bool{}
-	for _, g := range got {
+	for _, g := range rep.Findings {
 		rules[g.Rule] = true
 		if g.Rule == "changing-column-type" {
 			if g.File != f || g.Line != 1 || g.Severity != "warning" || g.Lock != "ACCESS EXCLUSIVE" ||
@@ -101,8 +105,8 @@ func TestLintJSON(t *testing.T) {
 		t.Errorf("rules %v, want changing-column-type and require-lock-timeout", rules)
 	}
 	empty := writeFile(t, dir, "empty.sql", "CREATE TABLE n (id int);\n")
-	if r := pgshift(t, nil, "lint", "--format", "json", empty); r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
-		t.Errorf("no findings: %+v, want exit 0 and []", r)
+	if r := pgshift(t, nil, "lint", "--format", "json", empty); r.code != 0 || !strings.Contains(r.stdout, `"findings": []`) {
+		t.Errorf("no findings: %+v, want exit 0 and an empty findings list", r)
 	}
 }
 
@@ -116,7 +120,7 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 		t.Errorf("PG10 constant default: %+v, want exit 3 with add-column-default", r)
 	}
 	// The NOT NULL recipe: a CHECK validated by an earlier file proves SET NOT NULL.
-	seq := filepath.Join("..", "..", "planner", "testdata", "lint", "safe", "not_null")
+	seq := filepath.Join("..", "..", "planner", "lint", "testdata", "safe", "not_null")
 	files, _ := filepath.Glob(filepath.Join(seq, "*.sql"))
 	if len(files) != 3 {
 		t.Fatalf("want 3 files in %s, got %v", seq, files)
@@ -129,5 +133,139 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 	}
 	if r := pgshift(t, nil, append([]string{"lint", "--pg-version", "11.22"}, files...)...); r.code != 3 || !strings.Contains(r.stdout, "[set-not-null]") {
 		t.Errorf("NOT NULL recipe on PG11: %+v, want exit 3 with set-not-null", r)
+	}
+}
+
+func TestLintGitHubFormat(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "a,b.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n")
+	r := pgshift(t, nil, "lint", "--format", "github", f)
+	want := "::warning file=" + strings.ReplaceAll(f, ",", "%2C") + ",line=2,col=1,title=pgshift require-concurrent-index::CREATE INDEX without CONCURRENTLY"
+	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock)") {
+		t.Fatalf("exit %d, want an annotation starting %q:\n%s", r.code, want, r.stdout)
+	}
+	if strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("want exactly one annotation line:\n%s", r.stdout)
+	}
+}
+
+func TestLintExcludeRule(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "m.sql", "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n")
+	r := pgshift(t, nil, "lint", "--exclude-rule", "require-lock-timeout", "--exclude-rule", "changing-column-type", f)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("both rules excluded: %+v, want exit 0 and no findings", r)
+	}
+	r = pgshift(t, nil, "lint", "--exclude-rule", "require-lock-timeout", f)
+	if r.code != 3 || strings.Contains(r.stdout, "require-lock-timeout") || !strings.Contains(r.stdout, "[changing-column-type]") {
+		t.Fatalf("one rule excluded: %+v", r)
+	}
+}
+
+// TestLintDirectories: a migrations directory is linted as its runner runs
+// it (up parts only, version order, the runner's transaction rules); any
+// other directory gives its .sql files in name order; an unreadable
+// directory is an error, never "no findings".
+func TestLintDirectories(t *testing.T) {
+	idx := "CREATE INDEX CONCURRENTLY i ON t (a);\n"
+	plain := "CREATE INDEX i ON t (a);\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		arg     func(dir string) string
+		code    int
+		want    []string // substrings of stdout
+		notWant []string
+	}{
+		{
+			name: "golang-migrate up files only",
+			files: map[string]string{
+				"1_a.up.sql": "SET lock_timeout = '1s';\n" + plain, "1_a.down.sql": "DROP TABLE t;\n",
+			},
+			code: 3, want: []string{"1_a.up.sql:2:1: warning: [require-concurrent-index]"}, notWant: []string{"down.sql", "ban-drop-table"},
+		},
+		{
+			name: "goose NO TRANSACTION runs CONCURRENTLY outside a transaction",
+			files: map[string]string{
+				"00001_idx.sql": "-- +goose NO TRANSACTION\n-- +goose Up\nSET lock_timeout = '1s';\n" + idx + "-- +goose Down\nDROP INDEX CONCURRENTLY i;\n",
+			},
+			code: 0, notWant: []string{"concurrently-in-transaction", "require-concurrent-index-drop"},
+		},
+		{
+			name: "goose wraps a file in a transaction: CONCURRENTLY fails there",
+			files: map[string]string{
+				"00001_idx.sql": "-- +goose Up\n" + idx + "-- +goose Down\nDROP INDEX i;\n",
+			},
+			code: 3, want: []string{"00001_idx.sql:2:1: error: [concurrently-in-transaction]"},
+		},
+		{
+			name: "dbmate transaction:false",
+			files: map[string]string{
+				"20260101000000_idx.sql": "-- migrate:up transaction:false\n" + idx + "\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY i;\n",
+			},
+			code: 0, notWant: []string{"concurrently-in-transaction"},
+		},
+		{
+			name:  "dir:// prefix",
+			files: map[string]string{"1_a.up.sql": plain, "1_a.down.sql": "SELECT 1;\n"},
+			arg:   func(dir string) string { return "dir://" + dir },
+			code:  3, want: []string{"[require-concurrent-index]"},
+		},
+		{
+			name:  "plain directory, recursive, name order",
+			files: map[string]string{"b.sql": "SET lock_timeout = '1s';\n" + plain, "sub/a.sql": "SET lock_timeout = '1s';\nDROP TABLE x;\n", "notes.txt": "DROP TABLE y;"},
+			code:  3, want: []string{"b.sql:2:1: warning: [require-concurrent-index]", "a.sql:2:1: warning: [ban-drop-table]"}, notWant: []string{"notes.txt"},
+		},
+		{
+			name: "missing directory is an error",
+			arg:  func(dir string) string { return filepath.Join(dir, "nope") },
+			code: 1,
+		},
+		{
+			name:  "dir:// without migrations is an error",
+			files: map[string]string{"x.sql": plain},
+			arg:   func(dir string) string { return "dir://" + dir },
+			code:  1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, src := range tc.files {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, dir, name, src)
+			}
+			arg := dir
+			if tc.arg != nil {
+				arg = tc.arg(dir)
+			}
+			r := pgshift(t, nil, "lint", arg)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(r.stdout, w) {
+					t.Errorf("stdout has %q:\n%s", w, r.stdout)
+				}
+			}
+			if tc.code == 1 && strings.Contains(r.stderr, "no findings") {
+				t.Errorf("an error also says no findings:\n%s", r.stderr)
+			}
+		})
+	}
+	// Order matters across files: ab before b.
+	dir := t.TempDir()
+	writeFile(t, dir, "b.sql", "SET lock_timeout = '1s';\n"+plain)
+	writeFile(t, dir, "a.sql", "SET lock_timeout = '1s';\n"+plain)
+	r := pgshift(t, nil, "lint", dir)
+	if i, j := strings.Index(r.stdout, "a.sql"), strings.Index(r.stdout, "b.sql"); i < 0 || j < i {
+		t.Errorf("files not in name order:\n%s", r.stdout)
 	}
 }

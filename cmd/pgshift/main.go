@@ -7,10 +7,16 @@
 //	pgshift diff     --from SRC --to SRC [--dev-url URL] [--exit-code]
 //	pgshift generate [--from SRC] --to SRC --dir DIR [--format golang-migrate|goose|dbmate|flyway] [--name NAME] [--dev-url URL]
 //	pgshift inspect  [--url URL] [--dev-url URL]
-//	pgshift drift    --url URL --dir DIR [--schema schema.sql] [--format text|json|github]
+//	pgshift drift    --url URL --dir DIR [--to schema.sql] [--format text|json|github]
+//	pgshift baseline --url URL --dir DIR [--format FORMAT] [--version V]
+//	pgshift hash     --dir DIR [FILE...]
 //
-// SRC is a postgres:// URL, a path ending in .sql or dir://DIR (a migrations
-// directory, replayed on the dev server). Exit status: 0 success (no
+// Commands that read a schema take --schema NAME, --exclude-schema NAME and
+// --exclude PATTERN and read .pgshiftignore; every command reads
+// pgshift.toml (--config FILE, --env NAME) for the flags it is not given.
+//
+// SRC is a postgres:// URL, a path ending in .sql, a directory of .sql files
+// or dir://DIR (a migrations directory, replayed on the dev server). Exit status: 0 success (no
 // changes), 1 error, 2 changes found (diff --exit-code) or drift (drift).
 package main
 
@@ -29,7 +35,11 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	interactive := false
+	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		interactive = true
+	}
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stdin: os.Stdin, interactive: interactive})
 	stop()
 	os.Exit(code)
 }

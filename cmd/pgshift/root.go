@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
@@ -28,6 +29,10 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// stdin is read for confirmations, only when interactive (stdin is a
+	// terminal); nil in tests.
+	stdin       io.Reader
+	interactive bool
 }
 
 // exitCode is an error-free request for a non-zero exit status.
@@ -76,12 +81,20 @@ in the server's own normal form.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	var cf configFlags
+	cf.register(root)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e, cf) }
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = readBuildVersion().short()
+	root.SetVersionTemplate("pgshift {{.Version}}\n")
 	root.AddCommand(newDiffCmd(e), newGenerateCmd(e), newInspectCmd(e))
+	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newLintCmd(e))
 	root.AddCommand(newDriftCmd(e))
+	root.AddCommand(newHashCmd(e))
+	root.AddCommand(newBaselineCmd(e))
+	root.AddCommand(newApplyCmd(e), newVerifyCmd(e))
 	return root
 }
 
@@ -94,6 +107,7 @@ type sourceFlags struct {
 	allowDrop bool
 	batchSize int
 	pgVersion int
+	scope     scopeFlags
 }
 
 // planOptions returns the planner options the flags ask for.
@@ -106,14 +120,15 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file or git:REV:PATH (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file, directory of .sql files, dir://MIGRATIONS or git:REV:PATH (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file (\\i and \\ir followed), directory of .sql files (name order) or git:REV:PATH (required)")
 	f.dev.register(cmd)
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
 	cmd.Flags().BoolVar(&f.allowDrop, "allow-drop", false, "plan DROP TABLE and DROP COLUMN (data loss); without it they are skipped and listed")
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
+	f.scope.register(cmd, "")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 }
@@ -133,7 +148,7 @@ func newDiffCmd(e env) *cobra.Command {
 			if err := checkDiffFormat(diffFormat); err != nil {
 				return err
 			}
-			plan, err := planSources(cmd.Context(), e, f)
+			plan, from, to, err := planSourceModels(cmd.Context(), e, f)
 			if err != nil {
 				return err
 			}
@@ -142,7 +157,7 @@ func newDiffCmd(e env) *cobra.Command {
 				return nil
 			}
 			t0 := time.Now()
-			sql, err := diffOutput(plan, diffFormat, tf)
+			sql, err := diffOutput(plan, diffFormat, tf, from, to)
 			if err != nil {
 				return err
 			}
@@ -174,8 +189,10 @@ func newGenerateCmd(e env) *cobra.Command {
 --format: golang-migrate (<version>_<name>.up.sql / .down.sql), goose
 (-- +goose Up / Down), dbmate (-- migrate:up / down) or flyway (V<version>__<name>.sql,
 U<version>__<name>.sql, .sql.conf for non-transactional ones). The default is
-the format of the files already in DIR, else golang-migrate. Versions are UTC
-YYYYMMDDHHMMSS, newer than any file already there. Files never mix phases; each
+the format of the files already in DIR, else golang-migrate. Versions follow
+DIR's numbering: the next integers in a directory numbered 001, 0001, ...
+(same width), else UTC YYYYMMDDHHMMSS, newer than any file already there.
+DIR is locked for the run: a second generate into it at the same time fails. Files never mix phases; each
 statement that cannot run in a transaction gets a migration of its own.
 Transactional files start with SET LOCAL lock_timeout (--lock-timeout).
 
@@ -187,6 +204,11 @@ changes or on error.`,
   pgshift generate --to schema.sql --dir migrations --format goose --dev-url postgres://postgres@127.0.0.1:5432/postgres`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			unlock, err := emit.LockDir(dir)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			fmtName, err := prepareGenerate(e, format, dir)
 			if err != nil {
 				return err
@@ -225,12 +247,14 @@ changes or on error.`,
 func newInspectCmd(e env) *cobra.Command {
 	var dbURL string
 	var df devFlags
+	var sf scopeFlags
 	cmd := &cobra.Command{
 		Use:   "inspect [--url URL]",
 		Short: "Print a database's schema as SQL",
 		Long: `inspect prints the SQL that creates the schema of the database at --url
 (default $DATABASE_URL, else the PG* environment variables) in an empty
-database: the plan from a freshly created database to it.`,
+database: the plan from a freshly created database to it. It connects to
+that database only (no dev server).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -238,42 +262,30 @@ database: the plan from a freshly created database to it.`,
 				return fmt.Errorf("--url %q: want a postgres:// or postgresql:// URL", dbURL)
 			}
 			src := firstNonEmpty(dbURL, e.getenv("DATABASE_URL"))
-			ds := newDevSource(e, df)
-			defer ds.Close()
-			dev, err := ds.URL(ctx)
+			flt, err := sf.filter("")
 			if err != nil {
 				return err
 			}
-			// The empty database is made and read while the source is
-			// introspected: neither depends on the other.
-			type emptyResult struct {
-				s   *schema.Schema
-				err error
-			}
+			// The baseline is the model of a fresh database of the
+			// source's server (schema.EmptyModel): no dev server needed.
 			tm, t0 := newTimer(e), time.Now()
-			emptyc := make(chan emptyResult, 1)
-			go func() {
-				s, err := schema.EmptyFrom(ctx, dev)
-				tm.since("empty", t0)
-				emptyc <- emptyResult{s, err}
-			}()
 			r, err := schema.LoadSource(ctx, src, "")
-			er := <-emptyc // always wait: the scratch database is dropped by then
 			if err != nil {
 				return err
 			}
 			tm.load("source", r, t0)
-			if er.err != nil {
-				return er.err
+			empty, err := emptyModelOf(ctx, src)
+			if err != nil {
+				return err
 			}
-			empty := er.s
+			scopeNotes := applyFilter(flt, empty, r.Schema)
 			t0 = time.Now()
 			plan, err := planner.Build(empty, r.Schema, planner.Options{Mode: planner.ModeDirect})
 			if err != nil {
 				return fmt.Errorf("plan: %w", err)
 			}
 			tm.since("plan", t0)
-			report(e, r.Notes, r.Schema.Unmanaged, plan.Notes)
+			report(e, append(r.Notes, scopeNotes...), r.Schema.Unmanaged, plan.Notes)
 			t0 = time.Now()
 			sql := emit.SQL(plan)
 			tm.since("emit", t0)
@@ -285,35 +297,60 @@ database: the plan from a freshly created database to it.`,
 	}
 	cmd.Flags().StringVarP(&dbURL, "url", "u", "", "database to inspect (default $DATABASE_URL, else PG* variables)")
 	df.register(cmd)
+	sf.register(cmd, "")
+	_ = cmd.Flags().MarkHidden("dev-url") // accepted, not needed: inspect uses no dev server
 	return cmd
+}
+
+// emptyModelOf is the model of a fresh database on the server of src (a
+// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadSource
+// reads them).
+func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
+	conn, err := pgx.Connect(ctx, schema.CleanURL(src))
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", schema.ServerAddr(src), err)
+	}
+	defer conn.Close(context.Background())
+	return schema.EmptyModelOf(ctx, conn)
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
+	plan, _, _, err := planSourceModels(ctx, e, f)
+	return plan, err
+}
+
+// planSourceModels is planSources that also returns both sides' models.
+func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan, *schema.Schema, *schema.Schema, error) {
+	flt, err := f.scope.filter(f.to)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	from, to, done, err := loadSides(ctx, e, f)
 	defer done()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
+	scopeNotes := applyFilter(flt, from.Schema, to.Schema)
 	tm, t0 := newTimer(e), time.Now()
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	opts, err := f.planOptions()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t0 = time.Now()
 	plan, err := planner.Build(from.Schema, to.Schema, opts)
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		return nil, nil, nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
-	report(e, append(from.Notes, to.Notes...), unmanaged, plan.Notes)
-	return plan, nil
+	report(e, append(append(from.Notes, to.Notes...), scopeNotes...), unmanaged, plan.Notes)
+	return plan, from.Schema, to.Schema, nil
 }
 
 // sideError names the side of a failed load, except for errors located

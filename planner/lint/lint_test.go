@@ -1,4 +1,4 @@
-package planner
+package lint
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -61,124 +62,124 @@ func TestLintDangerous(t *testing.T) {
 		sql     string
 		rule    string
 		sev     Severity
-		hazards []HazardKind
+		hazards []planner.HazardKind
 		lock    string
 		rel     string
 	}{
 		{name: "create index", sql: lt + "CREATE INDEX t_a_idx ON t (a);",
-			rule: "require-concurrent-index", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}, lock: "SHARE", rel: "public.t"},
+			rule: "require-concurrent-index", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "SHARE", rel: "public.t"},
 		{name: "check without not valid", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0);",
-			rule: "constraint-missing-not-valid", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "ACCESS EXCLUSIVE", rel: "public.t"},
+			rule: "constraint-missing-not-valid", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE", rel: "public.t"},
 		{name: "add column with inline check", sql: lt + "ALTER TABLE t ADD COLUMN b int CHECK (b > 0);",
-			rule: "constraint-missing-not-valid", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
+			rule: "constraint-missing-not-valid", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
 		{name: "not null column without default", sql: lt + "ALTER TABLE t ADD COLUMN b int NOT NULL;",
-			rule: "adding-not-null-field", sev: SeverityWarning, hazards: []HazardKind{HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
+			rule: "adding-not-null-field", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
 		{name: "int to bigint, old type unknown", sql: lt + "ALTER TABLE t ALTER COLUMN id TYPE bigint;",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
 		{name: "int to bigint, old type known", prior: []string{"CREATE TABLE t (id int);"}, sql: lt + "ALTER TABLE t ALTER COLUMN id TYPE bigint;",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "text to int using", sql: lt + "ALTER TABLE t ALTER COLUMN c TYPE int USING c::int;",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "varchar shrink", prior: []string{"CREATE TABLE t (c varchar(100));"}, sql: lt + "ALTER TABLE t ALTER COLUMN c TYPE varchar(50);",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "text to varchar(n)", prior: []string{"CREATE TABLE t (c text);"}, sql: lt + "ALTER TABLE t ALTER COLUMN c TYPE varchar(50);",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "numeric scale change", prior: []string{"CREATE TABLE t (n numeric(10,2));"}, sql: lt + "ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3);",
-			rule: "changing-column-type", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "changing-column-type", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "drop column", sql: lt + "ALTER TABLE t DROP COLUMN b;",
-			rule: "ban-drop-column", sev: SeverityWarning, hazards: []HazardKind{HazardDataLoss, HazardBackwardIncompatible, HazardIrreversible}, lock: "ACCESS EXCLUSIVE"},
+			rule: "ban-drop-column", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible}, lock: "ACCESS EXCLUSIVE"},
 		{name: "drop table", sql: lt + "DROP TABLE app.old_t;",
-			rule: "ban-drop-table", sev: SeverityWarning, hazards: []HazardKind{HazardDataLoss, HazardBackwardIncompatible, HazardIrreversible}, lock: "ACCESS EXCLUSIVE", rel: "app.old_t"},
+			rule: "ban-drop-table", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible}, lock: "ACCESS EXCLUSIVE", rel: "app.old_t"},
 		{name: "volatile default", sql: lt + "ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid();",
-			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
 		{name: "unknown function default", sql: lt + "ALTER TABLE t ADD COLUMN u int DEFAULT my_func();",
-			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "bigserial column", sql: lt + "ALTER TABLE t ADD COLUMN id2 bigserial;",
-			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "identity column", sql: lt + "ALTER TABLE t ADD COLUMN id2 bigint GENERATED ALWAYS AS IDENTITY;",
-			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "add-column-volatile-default", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "constant default before 11", pg: 10, sql: lt + "ALTER TABLE t ADD COLUMN b int NOT NULL DEFAULT 0;",
-			rule: "add-column-default", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "add-column-default", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "stored generated column", sql: lt + "ALTER TABLE t ADD COLUMN g int GENERATED ALWAYS AS (a * 2) STORED;",
-			rule: "add-column-generated-stored", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-column-generated-stored", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
 		{name: "enum value used in the same transaction", sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nUPDATE person SET m = 'meh' WHERE m IS NULL;\nCOMMIT;",
-			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []HazardKind{HazardNonTransactional, HazardIrreversible}, rel: "public.mood"},
+			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []planner.HazardKind{planner.HazardNonTransactional, planner.HazardIrreversible}, rel: "public.mood"},
 		{name: "enum value used in the same file", sql: "ALTER TYPE mood ADD VALUE 'meh';\nINSERT INTO person (m) VALUES ('meh');",
-			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []HazardKind{HazardNonTransactional, HazardIrreversible}},
+			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []planner.HazardKind{planner.HazardNonTransactional, planner.HazardIrreversible}},
 		{name: "enum add value in a transaction on 11", pg: 11, sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;",
-			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []HazardKind{HazardNonTransactional, HazardIrreversible}},
+			rule: "enum-add-value-in-transaction", sev: SeverityError, hazards: []planner.HazardKind{planner.HazardNonTransactional, planner.HazardIrreversible}},
 		{name: "set not null", sql: lt + "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
-			rule: "set-not-null", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
+			rule: "set-not-null", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
 		{name: "set not null with a check still not valid",
 			prior: []string{lt + "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID;"},
 			sql:   lt + "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
-			rule:  "set-not-null", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}},
+			rule:  "set-not-null", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}},
 		{name: "set not null proved by a check on 11 still scans", pg: 11,
 			prior: []string{lt + "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID;", "ALTER TABLE t VALIDATE CONSTRAINT t_a_nn;"},
 			sql:   lt + "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
-			rule:  "set-not-null", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}},
+			rule:  "set-not-null", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}},
 		{name: "add unique constraint", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE (email);",
-			rule: "add-unique-constraint", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-unique-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "ACCESS EXCLUSIVE"},
 		{name: "add primary key", sql: lt + "ALTER TABLE t ADD PRIMARY KEY (id);",
-			rule: "add-primary-key", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-primary-key", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
 		{name: "primary key using index on a nullable column",
 			prior: []string{"CREATE TABLE t (id int);", "CREATE UNIQUE INDEX CONCURRENTLY t_id_idx ON t (id);"},
 			sql:   lt + "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;",
-			rule:  "add-primary-key", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}},
+			rule:  "add-primary-key", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}},
 		{name: "add foreign key", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_p_fk FOREIGN KEY (p_id) REFERENCES p (id);",
-			rule: "add-foreign-key", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "SHARE ROW EXCLUSIVE", rel: "public.t"},
+			rule: "add-foreign-key", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "SHARE ROW EXCLUSIVE", rel: "public.t"},
 		{name: "not valid foreign key on a partitioned table before 18",
 			prior: []string{"CREATE TABLE ev (id int, p_id int) PARTITION BY RANGE (id);"},
 			sql:   lt + "ALTER TABLE ev ADD CONSTRAINT ev_p_fk FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;",
 			rule:  "add-foreign-key", sev: SeverityError},
 		{name: "rename column", sql: lt + "ALTER TABLE t RENAME COLUMN a TO b;",
-			rule: "rename-column", sev: SeverityWarning, hazards: []HazardKind{HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
+			rule: "rename-column", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
 		{name: "rename table", sql: lt + "ALTER TABLE t RENAME TO t2;",
-			rule: "rename-table", sev: SeverityWarning, hazards: []HazardKind{HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
+			rule: "rename-table", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
 		{name: "drop not null", sql: lt + "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;",
-			rule: "drop-not-null", sev: SeverityWarning, hazards: []HazardKind{HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
+			rule: "drop-not-null", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBackwardIncompatible}, lock: "ACCESS EXCLUSIVE"},
 		{name: "no lock timeout", sql: "ALTER TABLE t ADD COLUMN b int;",
-			rule: "require-lock-timeout", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}, lock: "ACCESS EXCLUSIVE", rel: "public.t"},
+			rule: "require-lock-timeout", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "ACCESS EXCLUSIVE", rel: "public.t"},
 		{name: "lock timeout set too late", sql: "ALTER TABLE t ADD COLUMN b int;\nSET lock_timeout = '2s';",
 			rule: "require-lock-timeout", sev: SeverityWarning},
 		{name: "lock timeout disabled", sql: "SET lock_timeout = 0;\nALTER TABLE t ADD COLUMN b int;",
 			rule: "require-lock-timeout", sev: SeverityWarning},
 		{name: "validate in the same transaction",
 			sql:  lt + "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_a_pos;",
-			rule: "validate-in-same-transaction", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
+			rule: "validate-in-same-transaction", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
 		{name: "validate foreign key in the same explicit transaction",
 			sql:  lt + "BEGIN;\nALTER TABLE t ADD CONSTRAINT t_p_fk FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_p_fk;\nCOMMIT;",
 			rule: "validate-in-same-transaction", sev: SeverityWarning, lock: "SHARE ROW EXCLUSIVE"},
 		{name: "create index on a partitioned table",
 			sql:  lt + "CREATE TABLE ev_2025 PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nCREATE INDEX ev_at_idx ON ev (at);",
-			rule: "create-index-on-partitioned-table", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}, lock: "SHARE", rel: "public.ev"},
+			rule: "create-index-on-partitioned-table", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "SHARE", rel: "public.ev"},
 		{name: "concurrent index on a partitioned table", prior: []string{"CREATE TABLE ev (at date) PARTITION BY RANGE (at);"},
 			sql:  "CREATE INDEX CONCURRENTLY ev_at_idx ON ev (at);",
 			rule: "create-index-on-partitioned-table", sev: SeverityError},
 		{name: "concurrent index inside BEGIN", sql: "BEGIN;\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a);\nCOMMIT;",
-			rule: "concurrently-in-transaction", sev: SeverityError, hazards: []HazardKind{HazardNonTransactional}, lock: "SHARE UPDATE EXCLUSIVE"},
+			rule: "concurrently-in-transaction", sev: SeverityError, hazards: []planner.HazardKind{planner.HazardNonTransactional}, lock: "SHARE UPDATE EXCLUSIVE"},
 		{name: "concurrent index with other statements", sql: lt + "ALTER TABLE t ADD COLUMN b int;\nCREATE INDEX CONCURRENTLY t_b_idx ON t (b);",
-			rule: "concurrently-in-transaction", sev: SeverityWarning, hazards: []HazardKind{HazardNonTransactional}},
+			rule: "concurrently-in-transaction", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardNonTransactional}},
 		{name: "drop index concurrently inside BEGIN", sql: "BEGIN;\nDROP INDEX CONCURRENTLY t_a_idx;\nCOMMIT;",
 			rule: "concurrently-in-transaction", sev: SeverityError},
 		{name: "vacuum full", sql: "VACUUM FULL t;",
-			rule: "vacuum-full", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite, HazardNonTransactional}, lock: "ACCESS EXCLUSIVE"},
+			rule: "vacuum-full", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional}, lock: "ACCESS EXCLUSIVE"},
 		{name: "cluster", sql: lt + "CLUSTER t USING t_pkey;",
-			rule: "cluster", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
+			rule: "cluster", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}, lock: "ACCESS EXCLUSIVE"},
 		{name: "set logged", sql: lt + "ALTER TABLE t SET LOGGED;",
-			rule: "alter-table-set-logged", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "alter-table-set-logged", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "set unlogged", sql: lt + "ALTER TABLE t SET UNLOGGED;",
-			rule: "alter-table-set-logged", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock, HazardTableRewrite}},
+			rule: "alter-table-set-logged", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableRewrite}},
 		{name: "drop index", sql: lt + "DROP INDEX t_a_idx;",
-			rule: "require-concurrent-index-drop", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}, lock: "ACCESS EXCLUSIVE"},
+			rule: "require-concurrent-index-drop", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "ACCESS EXCLUSIVE"},
 		{name: "truncate", sql: lt + "TRUNCATE t;",
-			rule: "ban-truncate", sev: SeverityWarning, hazards: []HazardKind{HazardDataLoss, HazardIrreversible}},
+			rule: "ban-truncate", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardDataLoss, planner.HazardIrreversible}},
 		{name: "reindex", sql: lt + "REINDEX TABLE t;",
-			rule: "require-concurrent-reindex", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}},
+			rule: "require-concurrent-reindex", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
 		{name: "refresh materialized view", sql: lt + "REFRESH MATERIALIZED VIEW mv;",
-			rule: "require-concurrent-refresh", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}},
+			rule: "require-concurrent-refresh", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
 		{name: "exclusion constraint", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_no_overlap EXCLUDE USING gist (r WITH &&);",
-			rule: "add-exclusion-constraint", sev: SeverityWarning, hazards: []HazardKind{HazardBlockingLock}},
+			rule: "add-exclusion-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
 		{name: "search_path qualifies names", sql: "SET search_path = app;\n" + lt + "ALTER TABLE t DROP COLUMN b;",
 			rule: "ban-drop-column", sev: SeverityWarning, rel: "app.t"},
 	}
@@ -346,14 +347,14 @@ func TestLintPositions(t *testing.T) {
 	}
 }
 
-// TestLintTestdata lints planner/testdata/lint: each dangerous/*.sql file
+// TestLintTestdata lints planner/lint/testdata: each dangerous/*.sql file
 // must have a finding at warning or above for every rule named in its
 // "-- expect: rule[, rule]" first line (and no other rule at warning or
 // above), and each safe/<dir> sequence must have none.
 func TestLintTestdata(t *testing.T) {
-	files, _ := filepath.Glob("testdata/lint/dangerous/*.sql")
+	files, _ := filepath.Glob("testdata/dangerous/*.sql")
 	if len(files) == 0 {
-		t.Fatal("no testdata/lint/dangerous files")
+		t.Fatal("no testdata/dangerous files")
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -383,9 +384,9 @@ func TestLintTestdata(t *testing.T) {
 			}
 		})
 	}
-	dirs, _ := filepath.Glob("testdata/lint/safe/*")
+	dirs, _ := filepath.Glob("testdata/safe/*")
 	if len(dirs) == 0 {
-		t.Fatal("no testdata/lint/safe sequences")
+		t.Fatal("no testdata/safe sequences")
 	}
 	for _, d := range dirs {
 		t.Run(filepath.Base(d), func(t *testing.T) {
@@ -452,7 +453,7 @@ func TestLintAgainstSquawk(t *testing.T) {
 			t.Skip("squawk not installed (npm install squawk-cli; set $SQUAWK to its bin/squawk)")
 		}
 	}
-	files, _ := filepath.Glob("testdata/lint/dangerous/*.sql")
+	files, _ := filepath.Glob("testdata/dangerous/*.sql")
 	for _, f := range files {
 		out, _ := exec.Command(bin, "--reporter", "gcc", "--exclude=prefer-robust-stmts", f).Output() // exit 1 when it finds something
 		src, err := os.ReadFile(f)

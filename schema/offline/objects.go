@@ -1,6 +1,7 @@
-package schema
+package offline
 
 import (
+	"github.com/pgshift/pgshift/schema"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -10,7 +11,7 @@ import (
 func (b *offline) createTrigger(ct *pg_query.CreateTrigStmt) {
 	ct = proto.Clone(ct).(*pg_query.CreateTrigStmt)
 	t := b.table(ct.Relation)
-	var v *View
+	var v *schema.View
 	var key, sc, rel string
 	if t != nil {
 		key, sc, rel = t.Key(), t.Schema, t.Name
@@ -20,10 +21,10 @@ func (b *offline) createTrigger(ct *pg_query.CreateTrigStmt) {
 		b.gap("unresolved-reference")
 		return
 	}
-	tg := &Trigger{Name: ct.Trigname, Enabled: "O"}
-	tg.Deps = append(tg.Deps, ID(KindTable, key))
+	tg := &schema.Trigger{Name: ct.Trigname, Enabled: "O"}
+	tg.Deps = append(tg.Deps, schema.ID(schema.KindTable, key))
 	if v != nil {
-		tg.Deps = []string{ID(KindView, key)}
+		tg.Deps = []string{schema.ID(schema.KindView, key)}
 	}
 	ct.Relation = &pg_query.RangeVar{Schemaname: sc, Relname: rel, Inh: true, Relpersistence: "p"}
 	ct.Replace = false
@@ -31,7 +32,7 @@ func (b *offline) createTrigger(ct *pg_query.CreateTrigStmt) {
 	if fsc == "pg_catalog" {
 		ct.Funcname = strNodes([]string{fname})
 	} else {
-		var fns []*Function
+		var fns []*schema.Function
 		if fsc == "" {
 			if f := b.findFunction(fname); f != nil {
 				fns = b.functionsNamed(f.Schema, fname)
@@ -42,7 +43,7 @@ func (b *offline) createTrigger(ct *pg_query.CreateTrigStmt) {
 		for _, f := range fns {
 			if f.IdentityArgs == "" {
 				ct.Funcname = strNodes([]string{f.Schema, fname})
-				tg.Deps = append(tg.Deps, ID(KindFunction, f.Key()))
+				tg.Deps = append(tg.Deps, schema.ID(schema.KindFunction, f.Key()))
 			}
 		}
 		if len(fns) == 0 && fsc == "" {
@@ -57,7 +58,7 @@ func (b *offline) createTrigger(ct *pg_query.CreateTrigStmt) {
 	if ct.Constrrel != nil {
 		if r := b.table(ct.Constrrel); r != nil {
 			ct.Constrrel = &pg_query.RangeVar{Schemaname: r.Schema, Relname: r.Name, Inh: true, Relpersistence: "p"}
-			tg.Deps = append(tg.Deps, ID(KindTable, r.Key()))
+			tg.Deps = append(tg.Deps, schema.ID(schema.KindTable, r.Key()))
 		}
 	}
 	b.qualify(ct.WhenClause, t, &tg.Deps)
@@ -84,7 +85,7 @@ func (b *offline) createPolicy(cp *pg_query.CreatePolicyStmt) {
 		b.gap("unresolved-reference")
 		return
 	}
-	p := &Policy{Name: cp.PolicyName, Permissive: cp.Permissive, Command: strings.ToUpper(cp.CmdName)}
+	p := &schema.Policy{Name: cp.PolicyName, Permissive: cp.Permissive, Command: strings.ToUpper(cp.CmdName)}
 	if p.Command == "" {
 		p.Command = "ALL"
 	}
@@ -102,7 +103,7 @@ func (b *offline) createPolicy(cp *pg_query.CreatePolicyStmt) {
 	if len(p.Roles) == 0 {
 		p.Roles = []string{"public"}
 	}
-	p.Deps = []string{ID(KindTable, t.Key())}
+	p.Deps = []string{schema.ID(schema.KindTable, t.Key())}
 	p.Using = b.expr(cp.Qual, t, &p.Deps)
 	p.WithCheck = b.expr(cp.WithCheck, t, &p.Deps)
 	t.Policies = append(t.Policies, p)
@@ -112,12 +113,12 @@ func (b *offline) createPolicy(cp *pg_query.CreatePolicyStmt) {
 // collects dependencies (approximately: relations, not their columns).
 func (b *offline) qualifyQuery(q *pg_query.Node, deps *[]string) {
 	ctes := map[string]bool{}
-	walkNodes(q.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(q.ProtoReflect(), func(x *pg_query.Node) {
 		if cte := x.GetCommonTableExpr(); cte != nil {
 			ctes[cte.Ctename] = true
 		}
 	})
-	walkNodes(q.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(q.ProtoReflect(), func(x *pg_query.Node) {
 		rv := x.GetRangeVar()
 		if rv == nil || rv.Schemaname == "" && ctes[rv.Relname] {
 			return
@@ -127,24 +128,24 @@ func (b *offline) qualifyQuery(q *pg_query.Node, deps *[]string) {
 			return
 		}
 		rv.Schemaname = sc
-		k := QualName(sc, rv.Relname)
+		k := schema.QualName(sc, rv.Relname)
 		switch {
 		case b.s.Tables[k] != nil:
-			*deps = append(*deps, ID(KindTable, k))
+			*deps = append(*deps, schema.ID(schema.KindTable, k))
 		case b.s.Views[k] != nil:
-			*deps = append(*deps, ID(KindView, k))
+			*deps = append(*deps, schema.ID(schema.KindView, k))
 		}
 	})
 	b.qualify(q, nil, deps)
 }
 
 // viewColumns names the output columns of a query (types are unknown offline).
-func viewColumns(q *pg_query.Node, aliases []*pg_query.Node) []*ViewColumn {
+func viewColumns(q *pg_query.Node, aliases []*pg_query.Node) []*schema.ViewColumn {
 	sel := q.GetSelectStmt()
 	for sel != nil && sel.Larg != nil {
 		sel = sel.Larg
 	}
-	var cols []*ViewColumn
+	var cols []*schema.ViewColumn
 	if sel != nil {
 		for _, t := range sel.TargetList {
 			rt := t.GetResTarget()
@@ -167,7 +168,7 @@ func viewColumns(q *pg_query.Node, aliases []*pg_query.Node) []*ViewColumn {
 					name = "?column?"
 				}
 			}
-			cols = append(cols, &ViewColumn{Name: name})
+			cols = append(cols, &schema.ViewColumn{Name: name})
 		}
 	}
 	for i, a := range aliases {
@@ -181,7 +182,7 @@ func viewColumns(q *pg_query.Node, aliases []*pg_query.Node) []*ViewColumn {
 func (b *offline) createView(vs *pg_query.ViewStmt) {
 	b.gap("view")
 	sc, name := b.rangeVar(vs.View)
-	v := &View{Schema: sc, Name: name, Deps: []string{ID(KindSchema, QuoteIdent(sc))}}
+	v := &schema.View{Schema: sc, Name: name, Deps: []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}}
 	q := proto.Clone(vs.Query).(*pg_query.Node)
 	b.qualifyQuery(q, &v.Deps)
 	v.Definition = canonStatement(deparseWithPrefix("", q))
@@ -189,11 +190,11 @@ func (b *offline) createView(vs *pg_query.ViewStmt) {
 	v.Options = relOptions(vs.Options)
 	switch vs.WithCheckOption {
 	case pg_query.ViewCheckOption_LOCAL_CHECK_OPTION:
-		v.Options = sortedSet(append(v.Options, "check_option=local"))
+		v.Options = schema.SortedSet(append(v.Options, "check_option=local"))
 	case pg_query.ViewCheckOption_CASCADED_CHECK_OPTION:
-		v.Options = sortedSet(append(v.Options, "check_option=cascaded"))
+		v.Options = schema.SortedSet(append(v.Options, "check_option=cascaded"))
 	}
-	v.Deps = withoutIDs(v.Deps, ID(KindView, v.Key()))
+	v.Deps = withoutIDs(v.Deps, schema.ID(schema.KindView, v.Key()))
 	b.s.Views[v.Key()] = v
 	b.addRel(sc, name, "v")
 }
@@ -208,7 +209,7 @@ func (b *offline) createMatView(ct *pg_query.CreateTableAsStmt) {
 	if ct.IfNotExists && b.relExists(sc, name) {
 		return
 	}
-	v := &View{Schema: sc, Name: name, Materialized: true, WithData: !ct.Into.SkipData, Deps: []string{ID(KindSchema, QuoteIdent(sc))}}
+	v := &schema.View{Schema: sc, Name: name, Materialized: true, WithData: !ct.Into.SkipData, Deps: []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}}
 	q := proto.Clone(ct.Query).(*pg_query.Node)
 	b.qualifyQuery(q, &v.Deps)
 	v.Definition = canonStatement(deparseWithPrefix("", q))
@@ -234,7 +235,7 @@ func (b *offline) funcSignature(cf *pg_query.CreateFunctionStmt, deps *[]string)
 		}
 		named := typ
 		if fp.Name != "" {
-			named = QuoteIdent(fp.Name) + " " + typ
+			named = schema.QuoteIdent(fp.Name) + " " + typ
 		}
 		switch fp.Mode {
 		case pg_query.FunctionParameterMode_FUNC_PARAM_IN, pg_query.FunctionParameterMode_FUNC_PARAM_DEFAULT:
@@ -283,22 +284,22 @@ func (b *offline) createFunction(cf *pg_query.CreateFunctionStmt) {
 	cf = proto.Clone(cf).(*pg_query.CreateFunctionStmt)
 	sc, name := nameList(cf.Funcname)
 	sc = b.creationSchema(sc)
-	f := &Function{Schema: sc, Name: name, Kind: FunctionNormal, ACL: []string{"PUBLIC=EXECUTE"}}
+	f := &schema.Function{Schema: sc, Name: name, Kind: schema.FunctionNormal, ACL: []string{"PUBLIC=EXECUTE"}}
 	if cf.IsProcedure {
-		f.Kind = FunctionProcedure
+		f.Kind = schema.FunctionProcedure
 	}
-	f.Deps = []string{ID(KindSchema, QuoteIdent(sc))}
+	f.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
 	f.IdentityArgs, f.Result = b.funcSignature(cf, &f.Deps)
 	for _, o := range cf.Options {
 		d := o.GetDefElem()
 		switch d.GetDefname() {
 		case "language":
 			l := strings.ToLower(defString(d))
-			if languageExtensions[l] && b.s.Extensions[QuoteIdent(l)] != nil {
-				f.Deps = append(f.Deps, ID(KindExtension, QuoteIdent(l)))
+			if languageExtensions[l] && b.s.Extensions[schema.QuoteIdent(l)] != nil {
+				f.Deps = append(f.Deps, schema.ID(schema.KindExtension, schema.QuoteIdent(l)))
 			}
 		case "window":
-			f.Kind = FunctionWindow
+			f.Kind = schema.FunctionWindow
 		}
 	}
 	if cf.SqlBody != nil {
@@ -311,7 +312,7 @@ func (b *offline) createFunction(cf *pg_query.CreateFunctionStmt) {
 	}
 	cf.Funcname = strNodes([]string{sc, name})
 	// Qualify user types in the signature.
-	walkNodes(cf.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(cf.ProtoReflect(), func(x *pg_query.Node) {
 		if fp := x.GetFunctionParameter(); fp != nil {
 			b.qualifyTypeName(fp.ArgType, nil)
 			if fp.Defexpr != nil {
@@ -338,12 +339,12 @@ func hasOutParams(cf *pg_query.CreateFunctionStmt) bool {
 }
 
 // findFunctionArgs finds a function from an ObjectWithArgs.
-func (b *offline) findFunctionArgs(owa *pg_query.ObjectWithArgs) *Function {
+func (b *offline) findFunctionArgs(owa *pg_query.ObjectWithArgs) *schema.Function {
 	if owa == nil {
 		return nil
 	}
 	sc, name := nameList(owa.Objname)
-	var cands []*Function
+	var cands []*schema.Function
 	if sc == "" {
 		for _, s := range b.sp {
 			if fs := b.functionsNamed(s, name); len(fs) > 0 {
@@ -425,7 +426,7 @@ func (b *offline) comment(c *pg_query.CommentStmt) {
 			v.Comment = text
 		} else {
 			sc, _ := b.lookupRel(rv.Schemaname, rv.Relname)
-			if sq := b.s.Sequences[QualName(sc, rv.Relname)]; sq != nil {
+			if sq := b.s.Sequences[schema.QualName(sc, rv.Relname)]; sq != nil {
 				sq.Comment = text
 			} else if c.Objtype != pg_query.ObjectType_OBJECT_FOREIGN_TABLE {
 				b.gap("unresolved-reference")
@@ -470,7 +471,7 @@ func (b *offline) comment(c *pg_query.CommentStmt) {
 			}
 		}
 	case pg_query.ObjectType_OBJECT_SCHEMA:
-		if ns := b.s.Namespaces[QuoteIdent(obj.GetString_().GetSval())]; ns != nil {
+		if ns := b.s.Namespaces[schema.QuoteIdent(obj.GetString_().GetSval())]; ns != nil {
 			ns.Comment = text
 		}
 	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
@@ -535,7 +536,7 @@ func (b *offline) comment(c *pg_query.CommentStmt) {
 			}
 		}
 	case pg_query.ObjectType_OBJECT_EXTENSION:
-		if e := b.s.Extensions[QuoteIdent(obj.GetString_().GetSval())]; e != nil {
+		if e := b.s.Extensions[schema.QuoteIdent(obj.GetString_().GetSval())]; e != nil {
 			e.Comment = text
 		}
 	default:
@@ -557,7 +558,7 @@ type aclTarget struct {
 	acl   *[]string
 	owner string
 	kind  pg_query.ObjectType
-	table *Table // for column privileges
+	table *schema.Table // for column privileges
 }
 
 func (b *offline) grant(g *pg_query.GrantStmt) {
@@ -578,24 +579,24 @@ func (b *offline) grant(g *pg_query.GrantStmt) {
 			sc := o.GetString_().GetSval()
 			switch kind {
 			case pg_query.ObjectType_OBJECT_TABLE:
-				for _, k := range SortedKeys(b.s.Tables) {
+				for _, k := range schema.SortedKeys(b.s.Tables) {
 					if t := b.s.Tables[k]; t.Schema == sc {
 						targets = append(targets, aclTarget{&t.ACL, t.Owner, kind, t})
 					}
 				}
-				for _, k := range SortedKeys(b.s.Views) {
+				for _, k := range schema.SortedKeys(b.s.Views) {
 					if v := b.s.Views[k]; v.Schema == sc {
 						targets = append(targets, aclTarget{&v.ACL, v.Owner, kind, nil})
 					}
 				}
 			case pg_query.ObjectType_OBJECT_SEQUENCE:
-				for _, k := range SortedKeys(b.s.Sequences) {
+				for _, k := range schema.SortedKeys(b.s.Sequences) {
 					if sq := b.s.Sequences[k]; sq.Schema == sc {
 						targets = append(targets, aclTarget{&sq.ACL, sq.Owner, kind, nil})
 					}
 				}
 			case pg_query.ObjectType_OBJECT_FUNCTION:
-				for _, k := range SortedKeys(b.s.Functions) {
+				for _, k := range schema.SortedKeys(b.s.Functions) {
 					if f := b.s.Functions[k]; f.Schema == sc {
 						targets = append(targets, aclTarget{&f.ACL, f.Owner, kind, nil})
 					}
@@ -616,7 +617,7 @@ func (b *offline) grant(g *pg_query.GrantStmt) {
 					targets = append(targets, aclTarget{&v.ACL, v.Owner, pg_query.ObjectType_OBJECT_TABLE, nil})
 				} else {
 					sc, _ := b.lookupRel(rv.Schemaname, rv.Relname)
-					if sq := b.s.Sequences[QualName(sc, rv.Relname)]; sq != nil {
+					if sq := b.s.Sequences[schema.QualName(sc, rv.Relname)]; sq != nil {
 						targets = append(targets, aclTarget{&sq.ACL, sq.Owner, pg_query.ObjectType_OBJECT_SEQUENCE, nil})
 					} else {
 						b.gap("unresolved-reference")
@@ -629,7 +630,7 @@ func (b *offline) grant(g *pg_query.GrantStmt) {
 					b.gap("unresolved-reference")
 				}
 			case pg_query.ObjectType_OBJECT_SCHEMA:
-				if ns := b.s.Namespaces[QuoteIdent(o.GetString_().GetSval())]; ns != nil {
+				if ns := b.s.Namespaces[schema.QuoteIdent(o.GetString_().GetSval())]; ns != nil {
 					targets = append(targets, aclTarget{&ns.ACL, ns.Owner, kind, nil})
 				}
 			case pg_query.ObjectType_OBJECT_TYPE:
@@ -654,7 +655,7 @@ func (b *offline) grant(g *pg_query.GrantStmt) {
 		case pg_query.RoleSpecType_ROLESPEC_PUBLIC:
 			grantees = append(grantees, "PUBLIC")
 		case pg_query.RoleSpecType_ROLESPEC_CSTRING:
-			grantees = append(grantees, QuoteIdent(rs.Rolename))
+			grantees = append(grantees, schema.QuoteIdent(rs.Rolename))
 		default:
 			b.gap("current-role")
 		}
@@ -743,14 +744,14 @@ func applyACL(acl []string, grantee, priv string, grant, option bool) []string {
 			}
 		}
 	}
-	return sortedSet(out)
+	return schema.SortedSet(out)
 }
 
 func (b *offline) alterOwner(ao *pg_query.AlterOwnerStmt) {
 	owner := ao.Newowner.GetRolename()
 	switch ao.ObjectType {
 	case pg_query.ObjectType_OBJECT_SCHEMA:
-		if ns := b.s.Namespaces[QuoteIdent(ao.Object.GetString_().GetSval())]; ns != nil {
+		if ns := b.s.Namespaces[schema.QuoteIdent(ao.Object.GetString_().GetSval())]; ns != nil {
 			ns.Owner = owner
 		}
 	case pg_query.ObjectType_OBJECT_TYPE, pg_query.ObjectType_OBJECT_DOMAIN:
@@ -793,7 +794,7 @@ func (b *offline) drop(d *pg_query.DropStmt) {
 			if !ok {
 				continue
 			}
-			k := QualName(sc, rv.Relname)
+			k := schema.QualName(sc, rv.Relname)
 			delete(b.s.Tables, k)
 			delete(b.s.Views, k)
 			delete(b.s.Sequences, k)
@@ -819,12 +820,12 @@ func (b *offline) drop(d *pg_query.DropStmt) {
 				delete(b.s.Functions, f.Key())
 			}
 		case pg_query.ObjectType_OBJECT_SCHEMA:
-			if len(parts) == 1 && b.s.Namespaces[QuoteIdent(parts[0])] != nil {
-				delete(b.s.Namespaces, QuoteIdent(parts[0]))
+			if len(parts) == 1 && b.s.Namespaces[schema.QuoteIdent(parts[0])] != nil {
+				delete(b.s.Namespaces, schema.QuoteIdent(parts[0]))
 			}
 		case pg_query.ObjectType_OBJECT_EXTENSION:
 			if len(parts) == 1 {
-				delete(b.s.Extensions, QuoteIdent(parts[0]))
+				delete(b.s.Extensions, schema.QuoteIdent(parts[0]))
 			}
 		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY, pg_query.ObjectType_OBJECT_RULE:
 			if len(parts) < 2 {
@@ -853,7 +854,7 @@ func (b *offline) drop(d *pg_query.DropStmt) {
 	}
 }
 
-func removeIndex(xs []*Index, x *Index) []*Index {
+func removeIndex(xs []*schema.Index, x *schema.Index) []*schema.Index {
 	for i, y := range xs {
 		if y == x {
 			return append(xs[:i], xs[i+1:]...)
@@ -868,8 +869,8 @@ func (b *offline) define(d *pg_query.DefineStmt) {
 	case pg_query.ObjectType_OBJECT_AGGREGATE:
 		b.gap("aggregate")
 		sc = b.creationSchema(sc)
-		f := &Function{Schema: sc, Name: name, Kind: FunctionAggregate, ACL: []string{"PUBLIC=EXECUTE"},
-			Deps: []string{ID(KindSchema, QuoteIdent(sc))}}
+		f := &schema.Function{Schema: sc, Name: name, Kind: schema.FunctionAggregate, ACL: []string{"PUBLIC=EXECUTE"},
+			Deps: []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}}
 		var args []string
 		if len(d.Args) > 0 {
 			if l := d.Args[0].GetList(); l != nil {
@@ -885,15 +886,15 @@ func (b *offline) define(d *pg_query.DefineStmt) {
 		f.Definition = deparseWithPrefix("", &pg_query.Node{Node: &pg_query.Node_DefineStmt{DefineStmt: d}})
 		b.s.Functions[f.Key()] = f
 	case pg_query.ObjectType_OBJECT_COLLATION:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "collation", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "collation", Name: schema.QualName(b.creationSchema(sc), name)})
 	case pg_query.ObjectType_OBJECT_TSCONFIGURATION:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "text search configuration", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "text search configuration", Name: schema.QualName(b.creationSchema(sc), name)})
 	case pg_query.ObjectType_OBJECT_TSDICTIONARY:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "text search dictionary", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "text search dictionary", Name: schema.QualName(b.creationSchema(sc), name)})
 	case pg_query.ObjectType_OBJECT_TSPARSER:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "text search parser", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "text search parser", Name: schema.QualName(b.creationSchema(sc), name)})
 	case pg_query.ObjectType_OBJECT_TSTEMPLATE:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "text search template", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "text search template", Name: schema.QualName(b.creationSchema(sc), name)})
 	default:
 		b.gap("unsupported-statement")
 	}

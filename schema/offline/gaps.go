@@ -1,4 +1,4 @@
-package schema
+package offline
 
 // Gap is a known difference between an offline model (LoadOffline) and the
 // model introspected after loading the same file into a server, after both

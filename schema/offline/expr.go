@@ -1,6 +1,7 @@
-package schema
+package offline
 
 import (
+	"github.com/pgshift/pgshift/schema"
 	"regexp"
 	"sort"
 	"strings"
@@ -56,7 +57,7 @@ func canonRewrite(n *pg_query.Node) {
 		if len(tc.TypeName.GetArrayBounds()) > 0 {
 			if arr := tc.Arg.GetAArrayExpr(); arr != nil {
 				// Push the cast down; the element casts of constants then go too.
-				pushDownArrayCast(n)
+				schema.PushDownArrayCast(n)
 				for _, e := range n.GetAArrayExpr().Elements {
 					canonRewrite(e)
 				}
@@ -213,8 +214,8 @@ func canonTypeName(tn *pg_query.TypeName) {
 	if tn == nil {
 		return
 	}
-	schema, name := typeNameParts(tn)
-	if schema != "" && schema != "pg_catalog" {
+	nsp, name := typeNameParts(tn)
+	if nsp != "" && nsp != "pg_catalog" {
 		return
 	}
 	internal := map[string]string{
@@ -228,7 +229,7 @@ func canonTypeName(tn *pg_query.TypeName) {
 		tn.Names = []*pg_query.Node{strNode("pg_catalog"), strNode(in)}
 		return
 	}
-	if schema == "pg_catalog" {
+	if nsp == "pg_catalog" {
 		tn.Names = []*pg_query.Node{strNode(name)}
 	}
 }
@@ -242,7 +243,7 @@ func opName(names []*pg_query.Node) string {
 
 // canonTree rewrites a whole parse tree into the normal form and deparses it.
 func canonTree(tree *pg_query.ParseResult) (string, bool) {
-	rewriteNodes(tree.ProtoReflect(), canonRewrite)
+	schema.RewriteNodes(tree.ProtoReflect(), canonRewrite)
 	out, err := pg_query.Deparse(tree)
 	if err != nil {
 		return "", false
@@ -407,7 +408,7 @@ func defString(d *pg_query.DefElem) string {
 // described above, and the fields an offline load cannot know are cleared
 // (ServerVersionNum, owners, extension versions and comments). A model from
 // LoadOffline is already in this form (NormalizeOffline leaves it unchanged).
-func NormalizeOffline(s *Schema) {
+func NormalizeOffline(s *schema.Schema) {
 	s.ServerVersionNum = 0
 	for _, n := range s.Namespaces {
 		n.Owner = ""
@@ -462,7 +463,7 @@ func NormalizeOffline(s *Schema) {
 	}
 	for _, f := range s.Functions {
 		f.Owner = ""
-		if f.Kind != FunctionAggregate {
+		if f.Kind != schema.FunctionAggregate {
 			f.Definition = canonStatement(f.Definition)
 		}
 	}

@@ -1,4 +1,6 @@
-package planner
+// Package lint checks hand-written migration SQL, statement by statement, for
+// the locks it takes, the rewrites and scans it causes and the code it breaks.
+package lint
 
 import (
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -91,9 +94,9 @@ type Finding struct {
 	Message  string   `json:"message"`
 	// Lock is the lock level the statement takes on Relation ("" when the
 	// finding is not about a lock).
-	Lock     string       `json:"lock,omitempty"`
-	Relation string       `json:"relation,omitempty"`
-	Hazards  []HazardKind `json:"hazards,omitempty"`
+	Lock     string               `json:"lock,omitempty"`
+	Relation string               `json:"relation,omitempty"`
+	Hazards  []planner.HazardKind `json:"hazards,omitempty"`
 }
 
 // String formats the finding as
@@ -135,7 +138,29 @@ type LintOptions struct {
 	// Objects created by an earlier file are NOT exempt from rules: only
 	// objects created in the same file are (they are empty).
 	State *LintState
+	// Transaction says how the runner runs the file; the zero value,
+	// TxAsSent, judges the file by its own BEGIN/COMMIT, as a runner that
+	// sends the file as one query string (golang-migrate) runs it.
+	Transaction TxMode
 }
+
+// TxMode is how a migration runner runs a file's statements.
+type TxMode int
+
+const (
+	// TxAsSent: the file runs as written, sent as one query string (a
+	// multi-statement string is one implicit transaction block; see the
+	// PostgreSQL docs, "Multiple Statements in a Simple Query"). This is
+	// golang-migrate's behaviour, and dbmate's with transaction:false.
+	TxAsSent TxMode = iota
+	// TxWrapped: the runner wraps the whole file in one transaction (goose,
+	// dbmate and Flyway by default).
+	TxWrapped
+	// TxNone: the runner sends statements one by one in autocommit mode
+	// (goose "-- +goose NO TRANSACTION", Flyway executeInTransaction=false):
+	// every statement is a transaction of its own.
+	TxNone
+)
 
 // LintState is what the linter knows about the database from earlier
 // files: it is updated by every Lint call it is passed to.
@@ -218,6 +243,10 @@ func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
 		createdIdx: map[string]bool{},
 		segLocks:   map[int]map[string]string{},
 		stmts:      stmts,
+		tx:         opts.Transaction,
+	}
+	if l.tx == TxWrapped {
+		l.inBlock = true
 	}
 	if l.v == 0 {
 		l.v = DefaultLintPGVersion
@@ -255,6 +284,8 @@ type linter struct {
 	// transactions of the file (a boundary at every BEGIN and COMMIT).
 	inBlock bool
 	seg     int
+	// tx is how the runner runs the file (LintOptions.Transaction).
+	tx TxMode
 	// segLocks: per transaction, the strongest lock held on each relation.
 	segLocks map[int]map[string]string
 	// lockTimeout is true once SET lock_timeout ran; lockTimeoutDone once
@@ -297,7 +328,7 @@ func setConfigName(sel *pg_query.SelectStmt) string {
 
 // add records a finding at the location loc (a byte offset in the file,
 // or -1 for the statement's start).
-func (l *linter) add(loc int32, rule string, sev Severity, lock, rel, msg string, hz ...HazardKind) {
+func (l *linter) add(loc int32, rule string, sev Severity, lock, rel, msg string, hz ...planner.HazardKind) {
 	line, col := l.pos(loc)
 	l.findings = append(l.findings, Finding{
 		File: l.file, Line: line, Col: col, Rule: rule, Severity: sev,
@@ -366,20 +397,25 @@ func (l *linter) nonTransactional(what, rel, lock string) {
 	case l.inBlock:
 		l.add(-1, "concurrently-in-transaction", SeverityError, lock, rel,
 			what+" cannot run inside a transaction block: move it out of BEGIN ... COMMIT, alone in its own migration file",
-			HazardNonTransactional)
+			planner.HazardNonTransactional)
+	case l.tx == TxNone:
+		// Autocommit, one statement at a time: nothing to report.
 	case l.substantive > 1:
 		l.add(-1, "concurrently-in-transaction", SeverityWarning, lock, rel,
 			what+" cannot run inside a transaction block, and a runner that sends the file as one multi-statement query runs it in one: put it alone in its own migration file",
-			HazardNonTransactional)
+			planner.HazardNonTransactional)
 	case len(l.stmts) > 1:
 		l.add(-1, "concurrently-in-transaction", SeverityInfo, lock, rel,
 			what+" shares its file with SET statements: fine for runners that send statements one by one (goose, Flyway), but a file sent as one query string (golang-migrate without x-multi-statement, dbmate) runs in an implicit transaction block and fails",
-			HazardNonTransactional)
+			planner.HazardNonTransactional)
 	}
 }
 
 func (l *linter) stmt(s schema.Statement) {
 	l.locks = nil
+	if l.tx == TxNone && !l.inBlock {
+		l.seg++ // autocommit: every statement is a transaction of its own
+	}
 	switch n := s.Node.GetNode().(type) {
 	case *pg_query.Node_TransactionStmt:
 		switch n.TransactionStmt.Kind {
@@ -413,7 +449,7 @@ func (l *linter) stmt(s schema.Statement) {
 			l.lock(rel, lockAccessExclusive)
 			if !l.isNew(rel) {
 				l.add(r.GetRangeVar().GetLocation(), "ban-truncate", SeverityWarning, lockAccessExclusive, rel,
-					"TRUNCATE deletes every row of "+rel, HazardDataLoss, HazardIrreversible)
+					"TRUNCATE deletes every row of "+rel, planner.HazardDataLoss, planner.HazardIrreversible)
 			}
 		}
 	case *pg_query.Node_AlterTableStmt:
@@ -434,7 +470,7 @@ func (l *linter) stmt(s schema.Statement) {
 			}
 			l.add(-1, "cluster", SeverityWarning, lockAccessExclusive, rel,
 				"CLUSTER rewrites "+target+" under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack",
-				HazardBlockingLock, HazardTableRewrite)
+				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		}
 	case *pg_query.Node_ReindexStmt:
 		l.reindex(n.ReindexStmt)
@@ -448,7 +484,7 @@ func (l *linter) stmt(s schema.Statement) {
 			if !l.isNew(rel) {
 				l.add(-1, "require-concurrent-refresh", SeverityWarning, lockAccessExclusive, rel,
 					"REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of "+rel+" for the whole refresh: use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index)",
-					HazardBlockingLock)
+					planner.HazardBlockingLock)
 			}
 		}
 	case *pg_query.Node_LockStmt:
@@ -498,7 +534,7 @@ func (l *linter) recordLocks() {
 		l.lockTimeoutDone = true
 		l.add(-1, "require-lock-timeout", SeverityWarning, strongest.lock, strongest.rel,
 			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. Start the file with SET lock_timeout = '2s' (SET LOCAL inside a transaction) and retry on timeout",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 }
 
@@ -590,7 +626,7 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 				l.lock(ref, lockShareRowExclusive)
 				l.add(k.Location, "add-foreign-key", SeverityInfo, lockShareRowExclusive, ref,
 					"the foreign key of new table "+name+" takes SHARE ROW EXCLUSIVE on "+ref+" until commit, blocking its writes: keep this transaction short",
-					HazardBlockingLock)
+					planner.HazardBlockingLock)
 			}
 		}
 	}
@@ -638,7 +674,7 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 		if part {
 			l.add(-1, "create-index-on-partitioned-table", SeverityError, lockShareUpdateExclusive, table,
 				"CREATE INDEX CONCURRENTLY is not supported on partitioned table "+table+": create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
-				HazardNonTransactional)
+				planner.HazardNonTransactional)
 		}
 		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, lockShareUpdateExclusive)
 		return
@@ -651,11 +687,11 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	case part:
 		l.add(-1, "create-index-on-partitioned-table", SeverityWarning, lockShare, table,
 			"CREATE INDEX on partitioned table "+table+" blocks writes to it and every partition while all are built: create it ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	default:
 		l.add(-1, "require-concurrent-index", SeverityWarning, lockShare, table,
 			"CREATE INDEX without CONCURRENTLY blocks writes to "+table+" while the index is built: use CREATE INDEX CONCURRENTLY in its own non-transactional file",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 }
 
@@ -681,7 +717,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 					msg += " (CASCADE also drops views and foreign keys that depend on it)"
 				}
 				l.add(-1, "ban-drop-table", SeverityWarning, lockAccessExclusive, rel, msg,
-					HazardDataLoss, HazardBackwardIncompatible, HazardIrreversible)
+					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 			delete(l.st.tables, rel)
 			delete(l.st.partitioned, rel)
@@ -701,7 +737,7 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 				if !l.createdIdx[idx] && !l.isNew(table) {
 					l.add(-1, "require-concurrent-index-drop", SeverityWarning, lockAccessExclusive, rel,
 						"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: use DROP INDEX CONCURRENTLY in its own non-transactional file",
-						HazardBlockingLock)
+						planner.HazardBlockingLock)
 				}
 			}
 			delete(l.st.indexes, idx)
@@ -727,7 +763,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 		if !l.isNew(rel) {
 			l.add(-1, "rename-column", SeverityWarning, lockAccessExclusive, rel,
 				"renaming column "+r.Subname+" of "+rel+" breaks code that still uses the old name: add the new column, keep both in sync with a trigger, backfill, switch the code, then drop the old one",
-				HazardBackwardIncompatible)
+				planner.HazardBackwardIncompatible)
 		}
 	case pg_query.ObjectType_OBJECT_TABLE:
 		l.lock(rel, lockAccessExclusive)
@@ -746,7 +782,7 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 		}
 		l.add(-1, "rename-table", SeverityWarning, lockAccessExclusive, rel,
 			"renaming table "+rel+" breaks code that still uses the old name: rename it and create a view with the old name in the same transaction, switch the code, then drop the view",
-			HazardBackwardIncompatible)
+			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
 		if l.v >= 12 {
 			l.lock(rel, lockShareUpdateExclusive)
@@ -779,7 +815,7 @@ func (l *linter) alterEnum(a *pg_query.AlterEnumStmt) {
 			break
 		}
 	}
-	inTx := l.inBlock || l.substantive > 1
+	inTx := l.inBlock || l.substantive > 1 && l.tx != TxNone
 	switch {
 	case l.v < 12 && inTx:
 		sev := SeverityError
@@ -788,16 +824,16 @@ func (l *linter) alterEnum(a *pg_query.AlterEnumStmt) {
 		}
 		l.add(-1, "enum-add-value-in-transaction", sev, "", typ,
 			fmt.Sprintf("ALTER TYPE ... ADD VALUE cannot run inside a transaction block on PostgreSQL %d: put it alone in its own non-transactional file", l.v),
-			HazardNonTransactional, HazardIrreversible)
+			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case used >= 0 && inTx:
 		s := l.stmts[used]
 		l.add(-1, "enum-add-value-in-transaction", SeverityError, "", typ,
 			fmt.Sprintf("new enum value %q of %s is used at line %d in the same transaction: PostgreSQL rejects it (unsafe use of new value) until the ADD VALUE commits; add the value in its own file", a.NewVal, typ, s.Line),
-			HazardNonTransactional, HazardIrreversible)
+			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case l.inBlock:
 		l.add(-1, "enum-add-value-in-transaction", SeverityInfo, "", typ,
 			"ALTER TYPE ... ADD VALUE in a transaction: the value is not usable until commit and cannot be removed later; prefer its own file",
-			HazardIrreversible)
+			planner.HazardIrreversible)
 	}
 }
 
@@ -872,7 +908,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		msg += "; it also cannot run inside a transaction block"
 	}
 	l.add(-1, "vacuum-full", sev, lockAccessExclusive, rel, msg,
-		HazardBlockingLock, HazardTableRewrite, HazardNonTransactional)
+		planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional)
 }
 
 // isFalse reports whether an option argument is false/off/0.
@@ -917,7 +953,7 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 	if l.v >= 12 && !l.isNew(rel) {
 		l.add(-1, "require-concurrent-reindex", SeverityWarning, lockShare, rel,
 			"REINDEX without CONCURRENTLY blocks writes to "+rel+" (and queries using the index) while it rebuilds: use REINDEX ... CONCURRENTLY in its own non-transactional file",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 }
 
@@ -973,7 +1009,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 			if !isNew {
 				l.add(-1, "ban-drop-column", SeverityWarning, lockAccessExclusive, rel,
 					"dropping column "+c.Name+" of "+rel+" deletes its data and breaks code that still reads or writes it: deploy code that no longer uses it first, drop it in a later release",
-					HazardDataLoss, HazardBackwardIncompatible, HazardIrreversible)
+					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 		case pg_query.AlterTableType_AT_AlterColumnType:
 			l.alterColumnType(rel, isNew, t, c.Name, c.Def.GetColumnDef())
@@ -986,7 +1022,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 			if !isNew {
 				l.add(-1, "drop-not-null", SeverityWarning, lockAccessExclusive, rel,
 					"dropping NOT NULL of "+rel+"."+c.Name+" lets NULLs in that running code may not expect; setting it back later needs a scan or the CHECK recipe",
-					HazardBackwardIncompatible)
+					planner.HazardBackwardIncompatible)
 			}
 		case pg_query.AlterTableType_AT_AddConstraint:
 			l.addConstraint(rel, isNew, t, c.Def.GetConstraint(), c.Def.GetConstraint().GetLocation())
@@ -997,7 +1033,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 			if held := l.segLocks[l.seg][rel]; !isNew && blocksTraffic(held) {
 				l.add(-1, "validate-in-same-transaction", SeverityWarning, held, rel,
 					"VALIDATE CONSTRAINT "+c.Name+" runs in the same transaction as an earlier statement that took "+held+" on "+rel+": the lock is held for the whole validation scan. Validate in a later migration file (its own transaction)",
-					HazardBlockingLock, HazardTableScan)
+					planner.HazardBlockingLock, planner.HazardTableScan)
 			}
 		case pg_query.AlterTableType_AT_DropConstraint:
 			delete(t.checks, c.Name)
@@ -1009,7 +1045,7 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				}
 				l.add(-1, "alter-table-set-logged", SeverityWarning, lockAccessExclusive, rel,
 					what+" rewrites "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked)",
-					HazardBlockingLock, HazardTableRewrite)
+					planner.HazardBlockingLock, planner.HazardTableRewrite)
 			}
 		}
 	}
@@ -1072,12 +1108,12 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 		rewrite = true
 		l.add(loc, "add-column-generated-stored", SeverityWarning, lockAccessExclusive, rel,
 			"adding stored generated column "+name+" rewrites the table under ACCESS EXCLUSIVE: add a plain nullable column filled by a trigger, then backfill in batches",
-			HazardBlockingLock, HazardTableRewrite)
+			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case identity || serial:
 		rewrite = true
 		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
 			"adding identity/serial column "+name+" fills every existing row from a sequence: the table is rewritten under ACCESS EXCLUSIVE. Add a nullable column, set its default, backfill in batches",
-			HazardBlockingLock, HazardTableRewrite)
+			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	case def != nil:
 		vol, fn := volatility(def)
 		switch {
@@ -1092,12 +1128,12 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 			}
 			l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
 				"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
-				HazardBlockingLock, HazardTableRewrite)
+				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		case l.v < 11:
 			rewrite = true
 			l.add(loc, "add-column-default", SeverityWarning, lockAccessExclusive, rel,
 				fmt.Sprintf("on PostgreSQL %d, ADD COLUMN with a DEFAULT rewrites the table under ACCESS EXCLUSIVE (11+ stores a constant default in the catalog): add the column without default, SET DEFAULT, then backfill in batches", l.v),
-				HazardBlockingLock, HazardTableRewrite)
+				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		case vol == volStable:
 			l.add(loc, "add-column-stable-default", SeverityInfo, lockAccessExclusive, rel,
 				"the default of "+name+" is evaluated once: every existing row gets the same value (the migration's time for now())")
@@ -1106,24 +1142,24 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 	if notNull && def == nil && !identity && !generated && !serial {
 		l.add(loc, "adding-not-null-field", SeverityWarning, lockAccessExclusive, rel,
 			"adding NOT NULL column "+name+" without a default fails on a non-empty table and breaks inserts of running code: add it nullable (or with a constant default), backfill, then SET NOT NULL via a validated CHECK",
-			HazardBackwardIncompatible)
+			planner.HazardBackwardIncompatible)
 	}
 	if !rewrite {
 		for _, k := range checks {
 			l.add(k.Location, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
 				"ADD COLUMN with a CHECK scans "+rel+" under ACCESS EXCLUSIVE even though the new column is all NULL: add the column, then the CHECK as NOT VALID, VALIDATE it in a later file",
-				HazardBlockingLock, HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan)
 		}
 	}
 	for _, k := range uniques {
 		l.add(k.Location, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
 			"ADD COLUMN ... UNIQUE builds an index under ACCESS EXCLUSIVE: add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 	for _, k := range pks {
 		l.add(k.Location, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
 			"ADD COLUMN ... PRIMARY KEY builds an index under ACCESS EXCLUSIVE: add the column, fill it, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 }
 
@@ -1150,7 +1186,7 @@ func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string
 	default:
 		msg += "first ADD CONSTRAINT ... CHECK (" + colName + " IS NOT NULL) NOT VALID, VALIDATE it in a later file, then SET NOT NULL (no scan on 12+) and drop the CHECK"
 	}
-	l.add(-1, "set-not-null", SeverityWarning, lockAccessExclusive, rel, msg, HazardBlockingLock, HazardTableScan)
+	l.add(-1, "set-not-null", SeverityWarning, lockAccessExclusive, rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
 }
 
 // addConstraint checks ALTER TABLE ... ADD CONSTRAINT.
@@ -1166,7 +1202,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if !isNew && !k.SkipValidation {
 			l.add(loc, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
 				"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
-				HazardBlockingLock, HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan)
 		}
 	case pg_query.ConstrType_CONSTR_FOREIGN:
 		ref := l.qualify(k.Pktable)
@@ -1177,7 +1213,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if !k.SkipValidation {
 			l.add(loc, "add-foreign-key", SeverityWarning, lockShareRowExclusive, rel,
 				"ADD FOREIGN KEY scans "+rel+" while holding SHARE ROW EXCLUSIVE on it and on "+ref+" (writes to both blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
-				HazardBlockingLock, HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan)
 		} else if l.st.partitioned[rel] && l.v < 18 {
 			l.add(loc, "add-foreign-key", SeverityError, lockShareRowExclusive, rel,
 				fmt.Sprintf("PostgreSQL %d rejects NOT VALID foreign keys on partitioned table %s (18+ accepts them): add it to each partition instead", l.v, rel))
@@ -1188,7 +1224,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		}
 		l.add(loc, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE (reads and writes blocked): CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	case pg_query.ConstrType_CONSTR_PRIMARY:
 		cols := keyNames(k.Keys)
 		if k.Indexname != "" {
@@ -1216,14 +1252,14 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		if k.Indexname == "" {
 			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE: make the columns NOT NULL via a validated CHECK, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-				HazardBlockingLock, HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan)
 			return
 		}
 		switch {
 		case len(nullable) > 0:
 			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY USING INDEX still scans "+rel+" under ACCESS EXCLUSIVE because "+strings.Join(nullable, ", ")+" may be NULL: SET NOT NULL via a validated CHECK first",
-				HazardBlockingLock, HazardTableScan)
+				planner.HazardBlockingLock, planner.HazardTableScan)
 		case len(unknown) > 0 || len(cols) == 0:
 			l.add(loc, "add-primary-key", SeverityInfo, lockAccessExclusive, rel,
 				"ADD PRIMARY KEY USING INDEX scans "+rel+" under ACCESS EXCLUSIVE if a key column is nullable: make it NOT NULL via a validated CHECK first")
@@ -1234,7 +1270,7 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 		}
 		l.add(loc, "add-exclusion-constraint", SeverityWarning, lockAccessExclusive, rel,
 			"ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE and has no online form (no NOT VALID, no USING INDEX): needs a maintenance window",
-			HazardBlockingLock)
+			planner.HazardBlockingLock)
 	}
 }
 
@@ -1270,7 +1306,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 	rewriteMsg := func(why string) {
 		l.add(cd.Location, "changing-column-type", SeverityWarning, lockAccessExclusive, rel,
 			"changing "+name+" to "+newT+why+" rewrites the table and its indexes under ACCESS EXCLUSIVE: add a new column kept in sync by a trigger, backfill in batches, then swap",
-			HazardBlockingLock, HazardTableRewrite)
+			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	}
 	if using != nil {
 		rewriteMsg(" with a USING expression")

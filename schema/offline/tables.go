@@ -1,6 +1,7 @@
-package schema
+package offline
 
 import (
+	"github.com/pgshift/pgshift/schema"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -21,12 +22,12 @@ func (b *offline) createTable(cs *pg_query.CreateStmt) error {
 			return nil
 		}
 	}
-	t := &Table{Schema: sc, Name: name, Kind: TableOrdinary, Unlogged: cs.Relation.Relpersistence == "u", ReplicaIdentity: "d"}
-	t.Deps = []string{ID(KindSchema, QuoteIdent(sc))}
+	t := &schema.Table{Schema: sc, Name: name, Kind: schema.TableOrdinary, Unlogged: cs.Relation.Relpersistence == "u", ReplicaIdentity: "d"}
+	t.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
 	b.s.Tables[t.Key()] = t
 	b.addRel(sc, name, "r")
 	if cs.Partspec != nil {
-		t.Kind = TablePartitioned
+		t.Kind = schema.TablePartitioned
 		t.PartitionKey = b.partKey(cs.Partspec, t)
 	}
 	if cs.OfTypename != nil {
@@ -39,7 +40,7 @@ func (b *offline) createTable(cs *pg_query.CreateStmt) error {
 			b.gap("unresolved-reference")
 			continue
 		}
-		t.Deps = append(t.Deps, ID(KindTable, parent.Key()))
+		t.Deps = append(t.Deps, schema.ID(schema.KindTable, parent.Key()))
 		if cs.Partbound != nil {
 			t.PartitionOf = parent.Key()
 		} else {
@@ -136,10 +137,10 @@ func relOptions(opts []*pg_query.Node) []string {
 		}
 		out = append(out, k+"="+v)
 	}
-	return sortedSet(out)
+	return schema.SortedSet(out)
 }
 
-func (b *offline) partKey(ps *pg_query.PartitionSpec, t *Table) string {
+func (b *offline) partKey(ps *pg_query.PartitionSpec, t *schema.Table) string {
 	cs := &pg_query.CreateStmt{Relation: &pg_query.RangeVar{Relname: "x", Inh: true, Relpersistence: "p"}, Partspec: proto.Clone(ps).(*pg_query.PartitionSpec)}
 	for _, p := range cs.Partspec.PartParams {
 		if pe := p.GetPartitionElem(); pe != nil && pe.Expr != nil {
@@ -162,10 +163,10 @@ func (b *offline) partBound(pb *pg_query.PartitionBoundSpec) string {
 }
 
 // addColumn adds a column and returns its table-level constraints.
-func (b *offline) addColumn(t *Table, cd *pg_query.ColumnDef) []pendingCon {
+func (b *offline) addColumn(t *schema.Table, cd *pg_query.ColumnDef) []pendingCon {
 	typ, dep := b.formatType(cd.TypeName)
-	col := &Column{Name: cd.Colname, Type: typ, Statistics: -1}
-	colID := ID(KindColumn, t.Key()+"."+QuoteIdent(col.Name))
+	col := &schema.Column{Name: cd.Colname, Type: typ, Statistics: -1}
+	colID := schema.ID(schema.KindColumn, t.Key()+"."+schema.QuoteIdent(col.Name))
 	if dep != "" {
 		col.Deps = append(col.Deps, dep)
 	}
@@ -209,15 +210,15 @@ func (b *offline) addColumn(t *Table, cd *pg_query.ColumnDef) []pendingCon {
 		seqName := b.chooseRelationName(t.Schema, t.Name, col.Name, "seq", false)
 		b.addRel(t.Schema, seqName, "S")
 		r := intRange[st]
-		sq := &Sequence{Schema: t.Schema, Name: seqName, DataType: st, Start: 1, Increment: 1, Min: 1, Max: r[1], Cache: 1,
-			OwnedBy: t.Key() + "." + QuoteIdent(col.Name), Unlogged: t.Unlogged}
-		sq.Deps = []string{ID(KindSchema, QuoteIdent(t.Schema)), colID}
+		sq := &schema.Sequence{Schema: t.Schema, Name: seqName, DataType: st, Start: 1, Increment: 1, Min: 1, Max: r[1], Cache: 1,
+			OwnedBy: t.Key() + "." + schema.QuoteIdent(col.Name), Unlogged: t.Unlogged}
+		sq.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(t.Schema)), colID}
 		b.s.Sequences[sq.Key()] = sq
-		col.Default = CanonExpr("nextval(" + QuoteLiteral(sq.Key()) + "::regclass)")
-		col.Deps = append(col.Deps, ID(KindSequence, sq.Key()))
+		col.Default = CanonExpr("nextval(" + schema.QuoteLiteral(sq.Key()) + "::regclass)")
+		col.Deps = append(col.Deps, schema.ID(schema.KindSequence, sq.Key()))
 		col.NotNull = true
 	}
-	col.Deps = withoutIDs(col.Deps, colID, ID(KindTable, t.Key()))
+	col.Deps = withoutIDs(col.Deps, colID, schema.ID(schema.KindTable, t.Key()))
 	return pending
 }
 
@@ -239,7 +240,7 @@ func withoutIDs(deps []string, drop ...string) []string {
 
 var storageCodes = map[string]string{"plain": "p", "external": "e", "extended": "x", "main": "m", "default": ""}
 
-func (b *offline) setStorage(col *Column, name string) {
+func (b *offline) setStorage(col *schema.Column, name string) {
 	code, ok := storageCodes[strings.ToLower(name)]
 	if !ok {
 		return
@@ -252,7 +253,7 @@ func (b *offline) setStorage(col *Column, name string) {
 	col.Storage, col.TypeStorage = code, ts
 }
 
-func (b *offline) setIdentity(t *Table, col *Column, c *pg_query.Constraint) {
+func (b *offline) setIdentity(t *schema.Table, col *schema.Column, c *pg_query.Constraint) {
 	col.Identity = "d"
 	if c.GeneratedWhen == "a" {
 		col.Identity = "a"
@@ -262,7 +263,7 @@ func (b *offline) setIdentity(t *Table, col *Column, c *pg_query.Constraint) {
 	if _, ok := intRange[dt]; !ok {
 		dt = "bigint"
 	}
-	sq := &Sequence{DataType: dt, Increment: 1, Cache: 1, Unlogged: t.Unlogged}
+	sq := &schema.Sequence{DataType: dt, Increment: 1, Cache: 1, Unlogged: t.Unlogged}
 	b.seqOptions(sq, c.Options, nil)
 	col.IdentitySequence = sq
 	// The identity sequence takes a relation name.
@@ -284,7 +285,7 @@ func exprColumns(n *pg_query.Node) []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	walkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
 		cr := x.GetColumnRef()
 		if cr == nil || len(cr.Fields) != 1 || cr.Fields[0].GetString_() == nil {
 			return
@@ -330,19 +331,19 @@ func constraintDef(c *pg_query.Constraint) string {
 	return CanonConstraintDef(out)
 }
 
-func (b *offline) colID(t *Table, col string) string {
-	return ID(KindColumn, t.Key()+"."+QuoteIdent(col))
+func (b *offline) colID(t *schema.Table, col string) string {
+	return schema.ID(schema.KindColumn, t.Key()+"."+schema.QuoteIdent(col))
 }
 
 // addConstraint adds a CHECK, PRIMARY KEY, UNIQUE, EXCLUDE or FOREIGN KEY
 // constraint to t; col is the column of a column constraint.
-func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
+func (b *offline) addConstraint(t *schema.Table, c *pg_query.Constraint, col string) {
 	c = proto.Clone(c).(*pg_query.Constraint)
-	con := &Constraint{Name: c.Conname, Validated: !c.SkipValidation}
+	con := &schema.Constraint{Name: c.Conname, Validated: !c.SkipValidation}
 	sc := t.Schema
 	switch c.Contype {
 	case pg_query.ConstrType_CONSTR_CHECK:
-		con.Type = ConstraintCheck
+		con.Type = schema.ConstraintCheck
 		if con.Name == "" {
 			cols := exprColumns(c.RawExpr)
 			one := ""
@@ -353,10 +354,10 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 		}
 		b.qualify(c.RawExpr, t, &con.Deps)
 	case pg_query.ConstrType_CONSTR_PRIMARY, pg_query.ConstrType_CONSTR_UNIQUE:
-		con.Type = ConstraintUnique
+		con.Type = schema.ConstraintUnique
 		label := "key"
 		if c.Contype == pg_query.ConstrType_CONSTR_PRIMARY {
-			con.Type, label = ConstraintPrimaryKey, "pkey"
+			con.Type, label = schema.ConstraintPrimaryKey, "pkey"
 		}
 		keys := stringsOf(c.Keys)
 		if len(keys) == 0 && col != "" {
@@ -368,7 +369,7 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 		}
 		if con.Name == "" {
 			add := ""
-			if con.Type == ConstraintUnique {
+			if con.Type == schema.ConstraintUnique {
 				add = nameAddition(indexColumnNames(append(append([]string(nil), keys...), stringsOf(c.Including)...)))
 			}
 			con.Name = b.chooseRelationName(sc, t.Name, add, label, true)
@@ -376,22 +377,22 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 		for _, k := range append(append([]string(nil), keys...), stringsOf(c.Including)...) {
 			con.Deps = append(con.Deps, b.colID(t, k))
 		}
-		if con.Type == ConstraintPrimaryKey {
+		if con.Type == schema.ConstraintPrimaryKey {
 			for _, k := range keys {
 				if cc := t.Column(k); cc != nil {
 					cc.NotNull = true
 				}
 			}
 		}
-		con.Index = QualName(sc, con.Name)
+		con.Index = schema.QualName(sc, con.Name)
 		b.addRel(sc, con.Name, "i")
-		b.uniques[t.Key()] = append(b.uniques[t.Key()], uniqueKey{cols: keys, isPK: con.Type == ConstraintPrimaryKey, isCon: true,
-			id: ID(KindConstraint, t.Key()+"."+QuoteIdent(con.Name))})
+		b.uniques[t.Key()] = append(b.uniques[t.Key()], uniqueKey{cols: keys, isPK: con.Type == schema.ConstraintPrimaryKey, isCon: true,
+			id: schema.ID(schema.KindConstraint, t.Key()+"."+schema.QuoteIdent(con.Name))})
 		if c.WhereClause != nil {
 			b.qualify(c.WhereClause, t, &con.Deps)
 		}
 	case pg_query.ConstrType_CONSTR_EXCLUSION:
-		con.Type = ConstraintExclusion
+		con.Type = schema.ConstraintExclusion
 		var names []string
 		for _, ex := range c.Exclusions {
 			l := ex.GetList()
@@ -419,10 +420,10 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 		if c.WhereClause != nil {
 			b.qualify(c.WhereClause, t, &con.Deps)
 		}
-		con.Index = QualName(sc, con.Name)
+		con.Index = schema.QualName(sc, con.Name)
 		b.addRel(sc, con.Name, "i")
 	case pg_query.ConstrType_CONSTR_FOREIGN:
-		con.Type = ConstraintForeignKey
+		con.Type = schema.ConstraintForeignKey
 		fk := stringsOf(c.FkAttrs)
 		if len(fk) == 0 && col != "" {
 			fk = []string{col}
@@ -433,7 +434,7 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 		if ref == nil {
 			b.gap("unresolved-reference")
 			rsc, _ := b.lookupRel(c.Pktable.Schemaname, c.Pktable.Relname)
-			con.ReferencedTable = QualName(rsc, c.Pktable.Relname)
+			con.ReferencedTable = schema.QualName(rsc, c.Pktable.Relname)
 			c.Pktable.Schemaname = rsc
 		} else {
 			con.ReferencedTable = ref.Key()
@@ -481,7 +482,7 @@ func (b *offline) addConstraint(t *Table, c *pg_query.Constraint, col string) {
 	}
 	b.addCon(sc, con.Name)
 	con.Definition = constraintDef(c)
-	con.Deps = withoutIDs(con.Deps, ID(KindConstraint, t.Key()+"."+QuoteIdent(con.Name)))
+	con.Deps = withoutIDs(con.Deps, schema.ID(schema.KindConstraint, t.Key()+"."+schema.QuoteIdent(con.Name)))
 	t.Constraints = append(t.Constraints, con)
 }
 
@@ -504,7 +505,7 @@ func sameSet(a, b []string) bool {
 // qualify schema-qualifies, in place, the references of an expression that
 // the catalog prints qualified (user functions, user types, sequences in
 // nextval, regclass constants) and collects the IDs it depends on.
-func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
+func (b *offline) qualify(n *pg_query.Node, t *schema.Table, deps *[]string) {
 	if n == nil {
 		return
 	}
@@ -513,7 +514,7 @@ func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
 			*deps = append(*deps, id)
 		}
 	}
-	walkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
 		switch v := x.Node.(type) {
 		case *pg_query.Node_ColumnRef:
 			f := v.ColumnRef.Fields
@@ -543,7 +544,7 @@ func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
 			if sc == "pg_catalog" {
 				return
 			}
-			var fns []*Function
+			var fns []*schema.Function
 			if sc == "" {
 				if f := b.findFunction(name); f != nil {
 					fns = b.functionsNamed(f.Schema, name)
@@ -553,9 +554,9 @@ func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
 			}
 			if len(fns) == 0 {
 				if ext, ok := extensionFunctions[name]; ok {
-					if e := b.s.Extensions[QuoteIdent(ext)]; e != nil && (sc == "" || sc == e.Schema) {
+					if e := b.s.Extensions[schema.QuoteIdent(ext)]; e != nil && (sc == "" || sc == e.Schema) {
 						fc.Funcname = strNodes([]string{e.Schema, name})
-						add(ID(KindExtension, e.Key()))
+						add(schema.ID(schema.KindExtension, e.Key()))
 					}
 				}
 				return
@@ -564,7 +565,7 @@ func (b *offline) qualify(n *pg_query.Node, t *Table, deps *[]string) {
 			if len(fns) > 1 {
 				b.gap("function-overload")
 			}
-			add(ID(KindFunction, fns[0].Key()))
+			add(schema.ID(schema.KindFunction, fns[0].Key()))
 		case *pg_query.Node_AExpr:
 			b.constTypes(v.AExpr, t, add)
 		case *pg_query.Node_TypeCast:
@@ -607,10 +608,10 @@ func (b *offline) qualifyTypeName(tn *pg_query.TypeName, deps *[]string) {
 	}
 	if sc == "" {
 		if ext, ok := b.extTypes[name]; ok {
-			e := b.s.Extensions[QuoteIdent(ext)]
+			e := b.s.Extensions[schema.QuoteIdent(ext)]
 			tn.Names = strNodes([]string{e.Schema, name})
 			if deps != nil {
-				*deps = append(*deps, ID(KindExtension, e.Key()))
+				*deps = append(*deps, schema.ID(schema.KindExtension, e.Key()))
 			}
 		}
 	}
@@ -630,16 +631,16 @@ func (b *offline) qualifyRegclass(arg *pg_query.Node, deps *[]string) {
 	}
 	sc, name := parseQualName(c.GetSval().Sval)
 	rsc, ok := b.lookupRel(sc, name)
-	key := QualName(rsc, name)
+	key := schema.QualName(rsc, name)
 	c.Val = &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: key}}
 	if ok && deps != nil {
 		switch b.rels[rsc][name] {
 		case "S":
 			if b.s.Sequences[key] != nil {
-				*deps = append(*deps, ID(KindSequence, key))
+				*deps = append(*deps, schema.ID(schema.KindSequence, key))
 			}
 		case "r":
-			*deps = append(*deps, ID(KindTable, key))
+			*deps = append(*deps, schema.ID(schema.KindTable, key))
 		}
 	}
 }
@@ -685,7 +686,7 @@ func foldIdent(s string, quoted bool) string {
 // createIndex models CREATE INDEX.
 func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 	t := b.table(is.Relation)
-	var v *View
+	var v *schema.View
 	if t == nil {
 		v = b.view(is.Relation)
 		if v == nil {
@@ -694,7 +695,7 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 		}
 	}
 	var sc, relName, relKey string
-	var colTable *Table
+	var colTable *schema.Table
 	if t != nil {
 		sc, relName, relKey, colTable = t.Schema, t.Name, t.Key(), t
 	} else {
@@ -739,7 +740,7 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 	}
 	if !simple && colTable != nil {
 		// index_create: an index without a plain column depends on the whole table
-		deps = append(deps, ID(KindTable, colTable.Key()))
+		deps = append(deps, schema.ID(schema.KindTable, colTable.Key()))
 	}
 	name := is.Idxname
 	if name == "" {
@@ -752,13 +753,13 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 	}
 	b.addRel(sc, name, "i")
 	is.Idxname = name
-	is.Relation = &pg_query.RangeVar{Schemaname: sc, Relname: relName, Inh: t == nil || t.Kind != TablePartitioned, Relpersistence: "p"}
+	is.Relation = &pg_query.RangeVar{Schemaname: sc, Relname: relName, Inh: t == nil || t.Kind != schema.TablePartitioned, Relpersistence: "p"}
 	if is.AccessMethod == "" {
 		is.AccessMethod = "btree"
 	}
 	is.Concurrent, is.IfNotExists, is.TableSpace = false, false, ""
 	def := canonStatement(deparseWithPrefix("", &pg_query.Node{Node: &pg_query.Node_IndexStmt{IndexStmt: is}}))
-	x := &Index{Schema: sc, Name: name, Table: relKey, Definition: def, Unique: is.Unique, Valid: true, Deps: deps}
+	x := &schema.Index{Schema: sc, Name: name, Table: relKey, Definition: def, Unique: is.Unique, Valid: true, Deps: deps}
 	if t != nil {
 		t.Indexes = append(t.Indexes, x)
 		if is.Unique && is.WhereClause == nil {
@@ -772,7 +773,7 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 				}
 			}
 			if ok {
-				b.uniques[t.Key()] = append(b.uniques[t.Key()], uniqueKey{cols: cols, id: ID(KindIndex, x.Key())})
+				b.uniques[t.Key()] = append(b.uniques[t.Key()], uniqueKey{cols: cols, id: schema.ID(schema.KindIndex, x.Key())})
 			}
 		}
 	} else {
@@ -782,19 +783,19 @@ func (b *offline) createIndex(is *pg_query.IndexStmt) error {
 }
 
 // findIndex finds an index (not implementing a constraint) by name.
-func (b *offline) findIndex(schema, name string) (*Index, *Table, *View) {
-	for _, k := range SortedKeys(b.s.Tables) {
+func (b *offline) findIndex(nsp, name string) (*schema.Index, *schema.Table, *schema.View) {
+	for _, k := range schema.SortedKeys(b.s.Tables) {
 		t := b.s.Tables[k]
 		for _, x := range t.Indexes {
-			if x.Name == name && (schema == "" && b.inPath(x.Schema) || x.Schema == schema) {
+			if x.Name == name && (nsp == "" && b.inPath(x.Schema) || x.Schema == nsp) {
 				return x, t, nil
 			}
 		}
 	}
-	for _, k := range SortedKeys(b.s.Views) {
+	for _, k := range schema.SortedKeys(b.s.Views) {
 		v := b.s.Views[k]
 		for _, x := range v.Indexes {
-			if x.Name == name && (schema == "" && b.inPath(x.Schema) || x.Schema == schema) {
+			if x.Name == name && (nsp == "" && b.inPath(x.Schema) || x.Schema == nsp) {
 				return x, nil, v
 			}
 		}
@@ -803,11 +804,11 @@ func (b *offline) findIndex(schema, name string) (*Index, *Table, *View) {
 }
 
 // findConstraintIndex finds the constraint implemented by the index named name.
-func (b *offline) findConstraintIndex(schema, name string) (*Constraint, *Table) {
-	for _, k := range SortedKeys(b.s.Tables) {
+func (b *offline) findConstraintIndex(nsp, name string) (*schema.Constraint, *schema.Table) {
+	for _, k := range schema.SortedKeys(b.s.Tables) {
 		t := b.s.Tables[k]
 		for _, c := range t.Constraints {
-			if c.Index != "" && c.Name == name && (schema == "" && b.inPath(t.Schema) || t.Schema == schema) {
+			if c.Index != "" && c.Name == name && (nsp == "" && b.inPath(t.Schema) || t.Schema == nsp) {
 				return c, t
 			}
 		}
@@ -815,9 +816,9 @@ func (b *offline) findConstraintIndex(schema, name string) (*Constraint, *Table)
 	return nil, nil
 }
 
-func (b *offline) inPath(schema string) bool {
+func (b *offline) inPath(nsp string) bool {
 	for _, s := range b.sp {
-		if s == schema {
+		if s == nsp {
 			return true
 		}
 	}
@@ -830,7 +831,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 		return b.alterIndex(at)
 	case pg_query.ObjectType_OBJECT_SEQUENCE:
 		sc, _ := b.lookupRel(at.Relation.Schemaname, at.Relation.Relname)
-		sq := b.s.Sequences[QualName(sc, at.Relation.Relname)]
+		sq := b.s.Sequences[schema.QualName(sc, at.Relation.Relname)]
 		for _, cn := range at.Cmds {
 			cmd := cn.GetAlterTableCmd()
 			if cmd.Subtype == pg_query.AlterTableType_AT_ChangeOwner && sq != nil {
@@ -849,7 +850,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			case pg_query.AlterTableType_AT_ChangeOwner:
 				v.Owner = cmd.Newowner.GetRolename()
 			case pg_query.AlterTableType_AT_SetRelOptions:
-				v.Options = sortedSet(append(v.Options, relOptions(cmd.Def.GetList().GetItems())...))
+				v.Options = schema.SortedSet(append(v.Options, relOptions(cmd.Def.GetList().GetItems())...))
 			default:
 				b.gap("view")
 			}
@@ -894,7 +895,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			if cmd.Def != nil {
 				col.Default = b.expr(cmd.Def, t, &col.Deps)
 				b.temporalDefault(col, cmd.Def)
-				col.Deps = withoutIDs(col.Deps, b.colID(t, col.Name), ID(KindTable, t.Key()))
+				col.Deps = withoutIDs(col.Deps, b.colID(t, col.Name), schema.ID(schema.KindTable, t.Key()))
 			}
 		case pg_query.AlterTableType_AT_SetNotNull:
 			if col != nil {
@@ -950,7 +951,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			for k, v := range merged {
 				t.Options = append(t.Options, k+"="+v)
 			}
-			t.Options = sortedSet(t.Options)
+			t.Options = schema.SortedSet(t.Options)
 		case pg_query.AlterTableType_AT_ResetRelOptions:
 			for _, o := range cmd.Def.GetList().GetItems() {
 				d := o.GetDefElem()
@@ -976,7 +977,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			}
 		case pg_query.AlterTableType_AT_SetOptions:
 			if col != nil {
-				col.Options = sortedSet(append(col.Options, relOptions(cmd.Def.GetList().GetItems())...))
+				col.Options = schema.SortedSet(append(col.Options, relOptions(cmd.Def.GetList().GetItems())...))
 			}
 		case pg_query.AlterTableType_AT_SetCompression:
 			if col != nil {
@@ -998,7 +999,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 			}
 			child.PartitionOf = t.Key()
 			child.PartitionBound = b.partBound(pc.Bound)
-			child.Deps = append(child.Deps, ID(KindTable, t.Key()))
+			child.Deps = append(child.Deps, schema.ID(schema.KindTable, t.Key()))
 			b.gap("partition")
 		case pg_query.AlterTableType_AT_ClusterOn:
 			for _, x := range t.Indexes {
@@ -1026,7 +1027,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 		case pg_query.AlterTableType_AT_AddInherit:
 			if p := b.table(cmd.Def.GetRangeVar()); p != nil {
 				t.Inherits = append(t.Inherits, p.Key())
-				t.Deps = append(t.Deps, ID(KindTable, p.Key()))
+				t.Deps = append(t.Deps, schema.ID(schema.KindTable, p.Key()))
 			}
 			b.gap("inheritance")
 		case pg_query.AlterTableType_AT_EnableTrig, pg_query.AlterTableType_AT_DisableTrig,
@@ -1050,7 +1051,7 @@ func (b *offline) alterTable(at *pg_query.AlterTableStmt) error {
 				var dep string
 				col.Type, dep = b.formatType(cd.TypeName)
 				if dep != "" {
-					col.Deps = sortedSet(append(col.Deps, dep))
+					col.Deps = schema.SortedSet(append(col.Deps, dep))
 				}
 				b.gap("alter-column-type")
 			}
@@ -1073,7 +1074,7 @@ func defIntNode(n *pg_query.Node) int64 {
 
 // seqOptionsAlter applies one ALTER SEQUENCE option (increment, min/max,
 // start, cache, cycle) to sq; options not given keep their values.
-func (b *offline) seqOptionsAlter(sq *Sequence, d *pg_query.DefElem) {
+func (b *offline) seqOptionsAlter(sq *schema.Sequence, d *pg_query.DefElem) {
 	switch d.GetDefname() {
 	case "increment":
 		sq.Increment = defInt(d)
@@ -1136,7 +1137,7 @@ var temporalTypes = map[string]bool{
 // column of a user type (an enum, a domain) becomes a constant of that type,
 // which the expression then depends on; a constant compared with a
 // date/time column is a known gap (the server re-spells it).
-func (b *offline) constTypes(e *pg_query.A_Expr, t *Table, add func(string)) {
+func (b *offline) constTypes(e *pg_query.A_Expr, t *schema.Table, add func(string)) {
 	if t == nil || e.Lexpr == nil || e.Rexpr == nil {
 		return
 	}
@@ -1150,7 +1151,7 @@ func (b *offline) constTypes(e *pg_query.A_Expr, t *Table, add func(string)) {
 			return
 		}
 		hasConst := false
-		walkNodes(other.ProtoReflect(), func(x *pg_query.Node) {
+		schema.WalkNodes(other.ProtoReflect(), func(x *pg_query.Node) {
 			if k := x.GetAConst(); k != nil && k.GetSval() != nil {
 				hasConst = true
 			}
@@ -1166,7 +1167,7 @@ func (b *offline) constTypes(e *pg_query.A_Expr, t *Table, add func(string)) {
 			b.gap("typed-literal")
 		}
 		if ut := b.s.Types[strings.TrimSuffix(c.Type, "[]")]; ut != nil {
-			add(ID(KindType, ut.Key()))
+			add(schema.ID(schema.KindType, ut.Key()))
 		}
 	}
 	side(e.Lexpr, e.Rexpr)
@@ -1186,7 +1187,7 @@ var extensionFunctions = map[string]string{
 
 // temporalDefault records the typed-literal gap for a string constant
 // default on a date/time column (the server stores it re-spelled).
-func (b *offline) temporalDefault(col *Column, n *pg_query.Node) {
+func (b *offline) temporalDefault(col *schema.Column, n *pg_query.Node) {
 	typ := col.Type
 	if i := strings.IndexByte(typ, '('); i >= 0 {
 		typ = strings.TrimSpace(typ[:i] + typ[strings.IndexByte(typ, ')')+1:])
@@ -1194,7 +1195,7 @@ func (b *offline) temporalDefault(col *Column, n *pg_query.Node) {
 	if !temporalTypes[typ] || n == nil {
 		return
 	}
-	walkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+	schema.WalkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
 		if k := x.GetAConst(); k != nil && k.GetSval() != nil {
 			b.gap("typed-literal")
 		}

@@ -1,4 +1,4 @@
-package schema
+package offline
 
 import (
 	"strconv"
@@ -55,17 +55,17 @@ func truncateIdent(s string) string { return clip(s, nameDataLen-1) }
 // chooseRelationName is ChooseRelationName: name1_name2_label, with a
 // number appended to the label until no relation (and, for constraints, no
 // constraint) of the schema has that name.
-func (b *offline) chooseRelationName(schema, name1, name2, label string, isConstraint bool) string {
+func (b *offline) chooseRelationName(nsp, name1, name2, label string, isConstraint bool) string {
 	for pass := 0; ; pass++ {
 		l := label
 		if pass > 0 {
 			l = label + strconv.Itoa(pass)
 		}
 		name := makeObjectName(name1, name2, l)
-		if b.relExists(schema, name) {
+		if b.relExists(nsp, name) {
 			continue
 		}
-		if isConstraint && b.conNames[schema][name] {
+		if isConstraint && b.conNames[nsp][name] {
 			continue
 		}
 		return name
@@ -74,14 +74,14 @@ func (b *offline) chooseRelationName(schema, name1, name2, label string, isConst
 
 // chooseConstraintName is ChooseConstraintName: like chooseRelationName,
 // checked against the constraint names of the schema only.
-func (b *offline) chooseConstraintName(schema, name1, name2, label string) string {
+func (b *offline) chooseConstraintName(nsp, name1, name2, label string) string {
 	for pass := 0; ; pass++ {
 		l := label
 		if pass > 0 {
 			l = label + strconv.Itoa(pass)
 		}
 		name := makeObjectName(name1, name2, l)
-		if !b.conNames[schema][name] {
+		if !b.conNames[nsp][name] {
 			return name
 		}
 	}

@@ -1,19 +1,20 @@
-package schema
+package offline
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/pgshift/pgshift/schema"
 )
 
 // OfflineResult is a schema file modeled without a server (LoadOffline).
 type OfflineResult struct {
-	Schema *Schema
+	Schema *schema.Schema
 	// Notes are remarks for the user (skipped statements, ...).
 	Notes []string
 	// Gaps lists the known offline gaps (see OfflineGaps) the file uses, in
@@ -28,12 +29,14 @@ type GapUse struct {
 }
 
 // LoadOfflineFile is LoadOffline for a file on disk.
+// It follows \i / \ir includes and reads a directory of .sql files as
+// schema.ReadSchemaFile does.
 func LoadOfflineFile(path string) (*OfflineResult, error) {
-	src, err := os.ReadFile(path)
+	stmts, _, err := schema.ReadSchemaFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read schema file: %w", err)
+		return nil, err
 	}
-	return LoadOffline(path, src)
+	return loadOffline(path, stmts)
 }
 
 // LoadOffline builds the model of a schema file from its parse tree alone,
@@ -44,18 +47,25 @@ func LoadOfflineFile(path string) (*OfflineResult, error) {
 // plpgsql). Constructs the offline loader cannot model exactly are recorded
 // in the result's Gaps (see OfflineGaps); path names the file in messages.
 func LoadOffline(path string, src []byte) (*OfflineResult, error) {
-	stmts, err := SplitSQL(path, src)
+	stmts, err := schema.SplitSQL(path, src)
 	if err != nil {
 		return nil, err
 	}
+	return loadOffline(path, stmts)
+}
+
+// loadOffline is LoadOffline for statements already split (each in
+// Statement.File, else in path).
+func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) {
 	b := newOffline(path)
 	for _, st := range stmts {
-		b.pos = fmt.Sprintf("%s:%d:%d", path, st.Line, st.Col)
+		file := st.FileOr(path)
+		b.pos = fmt.Sprintf("%s:%d:%d", file, st.Line, st.Col)
 		if err := b.stmt(st); err != nil {
-			return nil, &PosError{File: path, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
+			return nil, &schema.PosError{File: file, Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err}
 		}
 	}
-	sortModel(b.s)
+	schema.SortModel(b.s)
 	return b.res, nil
 }
 
@@ -63,7 +73,7 @@ func LoadOffline(path string, src []byte) (*OfflineResult, error) {
 type offline struct {
 	path string
 	pos  string
-	s    *Schema
+	s    *schema.Schema
 	res  *OfflineResult
 	sp   []string // search_path without $user and pg_catalog
 
@@ -84,10 +94,10 @@ type uniqueKey struct {
 }
 
 func newOffline(path string) *offline {
-	s := NewSchema()
-	s.Namespaces[QuoteIdent("public")] = &Namespace{Name: "public", Comment: "standard public schema",
+	s := schema.NewSchema()
+	s.Namespaces[schema.QuoteIdent("public")] = &schema.Namespace{Name: "public", Comment: "standard public schema",
 		ACL: []string{"PUBLIC=USAGE"}, Owner: "pg_database_owner"}
-	s.Extensions["plpgsql"] = &Extension{Name: "plpgsql", Schema: "pg_catalog", Version: "1.0"}
+	s.Extensions["plpgsql"] = &schema.Extension{Name: "plpgsql", Schema: "pg_catalog", Version: "1.0"}
 	return &offline{
 		path:     path,
 		s:        s,
@@ -114,23 +124,23 @@ func (b *offline) note(format string, args ...any) {
 	b.res.Notes = append(b.res.Notes, b.pos+": "+fmt.Sprintf(format, args...))
 }
 
-func (b *offline) relExists(schema, name string) bool {
-	_, ok := b.rels[schema][name]
+func (b *offline) relExists(nsp, name string) bool {
+	_, ok := b.rels[nsp][name]
 	return ok
 }
 
-func (b *offline) addRel(schema, name, kind string) {
-	if b.rels[schema] == nil {
-		b.rels[schema] = map[string]string{}
+func (b *offline) addRel(nsp, name, kind string) {
+	if b.rels[nsp] == nil {
+		b.rels[nsp] = map[string]string{}
 	}
-	b.rels[schema][name] = kind
+	b.rels[nsp][name] = kind
 }
 
-func (b *offline) addCon(schema, name string) {
-	if b.conNames[schema] == nil {
-		b.conNames[schema] = map[string]bool{}
+func (b *offline) addCon(nsp, name string) {
+	if b.conNames[nsp] == nil {
+		b.conNames[nsp] = map[string]bool{}
 	}
-	b.conNames[schema][name] = true
+	b.conNames[nsp][name] = true
 }
 
 // creationSchema is the schema an unqualified new object goes to.
@@ -139,7 +149,7 @@ func (b *offline) creationSchema(given string) string {
 		return given
 	}
 	for _, sc := range b.sp {
-		if b.s.Namespaces[QuoteIdent(sc)] != nil {
+		if b.s.Namespaces[schema.QuoteIdent(sc)] != nil {
 			return sc
 		}
 	}
@@ -147,9 +157,9 @@ func (b *offline) creationSchema(given string) string {
 }
 
 // lookupRel finds the schema of an existing relation name (kinds "" = any).
-func (b *offline) lookupRel(schema, name string) (string, bool) {
-	if schema != "" {
-		return schema, b.relExists(schema, name)
+func (b *offline) lookupRel(nsp, name string) (string, bool) {
+	if nsp != "" {
+		return nsp, b.relExists(nsp, name)
 	}
 	for _, sc := range b.sp {
 		if b.relExists(sc, name) {
@@ -164,14 +174,14 @@ func (b *offline) rangeVar(rv *pg_query.RangeVar) (string, string) {
 }
 
 // table returns the table a RangeVar refers to, or nil.
-func (b *offline) table(rv *pg_query.RangeVar) *Table {
+func (b *offline) table(rv *pg_query.RangeVar) *schema.Table {
 	sc, _ := b.lookupRel(rv.Schemaname, rv.Relname)
-	return b.s.Tables[QualName(sc, rv.Relname)]
+	return b.s.Tables[schema.QualName(sc, rv.Relname)]
 }
 
-func (b *offline) view(rv *pg_query.RangeVar) *View {
+func (b *offline) view(rv *pg_query.RangeVar) *schema.View {
 	sc, _ := b.lookupRel(rv.Schemaname, rv.Relname)
-	return b.s.Views[QualName(sc, rv.Relname)]
+	return b.s.Views[schema.QualName(sc, rv.Relname)]
 }
 
 // nameList turns a list of String nodes into (schema, name).
@@ -192,22 +202,22 @@ func nameList(nodes []*pg_query.Node) (string, string) {
 
 // lookupType finds a user type (or relation row type) by possibly
 // unqualified name; key is its qualified name.
-func (b *offline) lookupType(schema, name string) (key string, id string, ok bool) {
+func (b *offline) lookupType(nsp, name string) (key string, id string, ok bool) {
 	try := func(sc string) (string, string, bool) {
-		k := QualName(sc, name)
+		k := schema.QualName(sc, name)
 		if b.s.Types[k] != nil {
-			return k, ID(KindType, k), true
+			return k, schema.ID(schema.KindType, k), true
 		}
 		if b.s.Tables[k] != nil {
-			return k, ID(KindTable, k), true
+			return k, schema.ID(schema.KindTable, k), true
 		}
 		if b.s.Views[k] != nil {
-			return k, ID(KindView, k), true
+			return k, schema.ID(schema.KindView, k), true
 		}
 		return "", "", false
 	}
-	if schema != "" {
-		return try(schema)
+	if nsp != "" {
+		return try(nsp)
 	}
 	for _, sc := range b.sp {
 		if k, id, ok := try(sc); ok {
@@ -223,7 +233,7 @@ func (b *offline) formatType(tn *pg_query.TypeName) (string, string) {
 	if tn == nil {
 		return "", ""
 	}
-	schema, name := typeNameParts(tn)
+	nsp, name := typeNameParts(tn)
 	arr := ""
 	if len(tn.ArrayBounds) > 0 {
 		arr = "[]"
@@ -232,16 +242,16 @@ func (b *offline) formatType(tn *pg_query.TypeName) (string, string) {
 		b.gap("type-reference")
 	}
 	mods, _ := typmodInts(tn)
-	if schema == "pg_catalog" {
+	if nsp == "pg_catalog" {
 		if s, ok := formatBuiltin(name, mods); ok {
 			return s + arr, ""
 		}
-		return QuoteIdent(name) + arr, ""
+		return schema.QuoteIdent(name) + arr, ""
 	}
-	if k, id, ok := b.lookupType(schema, name); ok {
+	if k, id, ok := b.lookupType(nsp, name); ok {
 		return k + arr, id
 	}
-	if schema == "" {
+	if nsp == "" {
 		if name == "char" {
 			return `"char"` + arr, ""
 		}
@@ -249,21 +259,21 @@ func (b *offline) formatType(tn *pg_query.TypeName) (string, string) {
 			return s + arr, ""
 		}
 		if ext, ok := b.extTypes[name]; ok {
-			e := b.s.Extensions[QuoteIdent(ext)]
-			s := QualName(e.Schema, name)
+			e := b.s.Extensions[schema.QuoteIdent(ext)]
+			s := schema.QualName(e.Schema, name)
 			if len(mods) > 0 {
 				b.gap("extension-type-modifier")
 			}
-			return s + arr, ID(KindExtension, e.Key())
+			return s + arr, schema.ID(schema.KindExtension, e.Key())
 		}
 		b.gap("unknown-type")
-		return QualName(b.creationSchema(""), name) + arr, ""
+		return schema.QualName(b.creationSchema(""), name) + arr, ""
 	}
 	if ext, ok := b.extTypes[name]; ok {
-		return QualName(schema, name) + arr, ID(KindExtension, QuoteIdent(ext))
+		return schema.QualName(nsp, name) + arr, schema.ID(schema.KindExtension, schema.QuoteIdent(ext))
 	}
 	b.gap("unknown-type")
-	return QualName(schema, name) + arr, ""
+	return schema.QualName(nsp, name) + arr, ""
 }
 
 // typeStorage returns the default storage of a formatted type.
@@ -280,9 +290,9 @@ func (b *offline) typeStorage(typ string) string {
 	}
 	if t := b.s.Types[typ]; t != nil {
 		switch t.Kind {
-		case TypeEnum:
+		case schema.TypeEnum:
 			return "p"
-		case TypeDomain:
+		case schema.TypeDomain:
 			return b.typeStorage(t.BaseType)
 		}
 		return "x"
@@ -300,7 +310,7 @@ func (b *offline) isCollatable(typ string) bool {
 	if bt, ok := builtinTypes[base]; ok {
 		return bt.coll
 	}
-	if t := b.s.Types[typ]; t != nil && t.Kind == TypeDomain {
+	if t := b.s.Types[typ]; t != nil && t.Kind == schema.TypeDomain {
 		return b.isCollatable(t.BaseType)
 	}
 	if strings.HasSuffix(typ, ".citext") {
@@ -318,11 +328,11 @@ func (b *offline) collation(names []*pg_query.Node) string {
 	if sc == "" {
 		sc = "pg_catalog"
 	}
-	return QualName(sc, name)
+	return schema.QualName(sc, name)
 }
 
 // stmt models one statement.
-func (b *offline) stmt(st Statement) error {
+func (b *offline) stmt(st schema.Statement) error {
 	if st.IsData() {
 		return nil
 	}
@@ -389,13 +399,13 @@ func (b *offline) stmt(st Statement) error {
 	case *pg_query.Node_AlterDefaultPrivilegesStmt:
 		b.gap("default-privileges")
 	case *pg_query.Node_CreateEventTrigStmt:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "event trigger", Name: QuoteIdent(n.CreateEventTrigStmt.Trigname)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "event trigger", Name: schema.QuoteIdent(n.CreateEventTrigStmt.Trigname)})
 	case *pg_query.Node_CreatePublicationStmt:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "publication", Name: QuoteIdent(n.CreatePublicationStmt.Pubname)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "publication", Name: schema.QuoteIdent(n.CreatePublicationStmt.Pubname)})
 	case *pg_query.Node_RuleStmt:
 		r := n.RuleStmt
 		sc, _ := b.lookupRel(r.Relation.Schemaname, r.Relation.Relname)
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "rule", Name: QuoteIdent(r.Rulename) + " ON " + QualName(sc, r.Relation.Relname)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "rule", Name: schema.QuoteIdent(r.Rulename) + " ON " + schema.QualName(sc, r.Relation.Relname)})
 	case *pg_query.Node_CreateStatsStmt:
 		cs := n.CreateStatsStmt
 		sc, name := nameList(cs.Defnames)
@@ -403,21 +413,21 @@ func (b *offline) stmt(st Statement) error {
 			b.gap("unnamed-statistics")
 			return nil
 		}
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "statistics", Name: QualName(b.creationSchema(sc), name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "statistics", Name: schema.QualName(b.creationSchema(sc), name)})
 	case *pg_query.Node_CreateForeignTableStmt:
 		rv := n.CreateForeignTableStmt.BaseStmt.GetRelation()
 		sc, name := b.rangeVar(rv)
 		b.addRel(sc, name, "f")
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "foreign table", Name: QualName(sc, name)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "foreign table", Name: schema.QualName(sc, name)})
 	case *pg_query.Node_CreateFdwStmt:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "foreign data wrapper", Name: QuoteIdent(n.CreateFdwStmt.Fdwname)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "foreign data wrapper", Name: schema.QuoteIdent(n.CreateFdwStmt.Fdwname)})
 	case *pg_query.Node_CreateForeignServerStmt:
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "server", Name: QuoteIdent(n.CreateForeignServerStmt.Servername)})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "server", Name: schema.QuoteIdent(n.CreateForeignServerStmt.Servername)})
 	case *pg_query.Node_CreateCastStmt:
 		c := n.CreateCastStmt
 		src, _ := b.formatType(c.Sourcetype)
 		dst, _ := b.formatType(c.Targettype)
-		b.s.Unmanaged = append(b.s.Unmanaged, Unmanaged{Kind: "cast", Name: "(" + src + " AS " + dst + ")"})
+		b.s.Unmanaged = append(b.s.Unmanaged, schema.Unmanaged{Kind: "cast", Name: "(" + src + " AS " + dst + ")"})
 	default:
 		b.gap("unsupported-statement")
 		b.note("offline: statement %s is not modeled", st.Kind)
@@ -494,10 +504,10 @@ func (b *offline) createSchema(cs *pg_query.CreateSchemaStmt) {
 	if name == "" && cs.Authrole != nil {
 		name = cs.Authrole.Rolename
 	}
-	if b.s.Namespaces[QuoteIdent(name)] != nil {
+	if b.s.Namespaces[schema.QuoteIdent(name)] != nil {
 		return
 	}
-	ns := &Namespace{Name: name}
+	ns := &schema.Namespace{Name: name}
 	if cs.Authrole != nil {
 		ns.Owner = cs.Authrole.Rolename
 	}
@@ -526,10 +536,10 @@ var extensionTypes = map[string][]string{
 }
 
 func (b *offline) createExtension(ce *pg_query.CreateExtensionStmt) {
-	if b.s.Extensions[QuoteIdent(ce.Extname)] != nil {
+	if b.s.Extensions[schema.QuoteIdent(ce.Extname)] != nil {
 		return
 	}
-	e := &Extension{Name: ce.Extname}
+	e := &schema.Extension{Name: ce.Extname}
 	for _, o := range ce.Options {
 		d := o.GetDefElem()
 		switch d.GetDefname() {
@@ -549,23 +559,23 @@ func (b *offline) createExtension(ce *pg_query.CreateExtensionStmt) {
 	}
 }
 
-func (b *offline) newType(names []*pg_query.Node, kind TypeKind) *Type {
+func (b *offline) newType(names []*pg_query.Node, kind schema.TypeKind) *schema.Type {
 	sc, name := nameList(names)
 	sc = b.creationSchema(sc)
-	t := &Type{Schema: sc, Name: name, Kind: kind, ACL: []string{"PUBLIC=USAGE"}}
-	t.Deps = []string{ID(KindSchema, QuoteIdent(sc))}
+	t := &schema.Type{Schema: sc, Name: name, Kind: kind, ACL: []string{"PUBLIC=USAGE"}}
+	t.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
 	b.s.Types[t.Key()] = t
 	return t
 }
 
 func (b *offline) createEnum(ce *pg_query.CreateEnumStmt) {
-	t := b.newType(ce.TypeName, TypeEnum)
+	t := b.newType(ce.TypeName, schema.TypeEnum)
 	for _, v := range ce.Vals {
 		t.Labels = append(t.Labels, v.GetString_().GetSval())
 	}
 }
 
-func (b *offline) findType(names []*pg_query.Node) *Type {
+func (b *offline) findType(names []*pg_query.Node) *schema.Type {
 	sc, name := nameList(names)
 	k, _, ok := b.lookupType(sc, name)
 	if !ok {
@@ -576,7 +586,7 @@ func (b *offline) findType(names []*pg_query.Node) *Type {
 
 func (b *offline) alterEnum(ae *pg_query.AlterEnumStmt) error {
 	t := b.findType(ae.TypeName)
-	if t == nil || t.Kind != TypeEnum {
+	if t == nil || t.Kind != schema.TypeEnum {
 		b.gap("unresolved-reference")
 		return nil
 	}
@@ -611,7 +621,7 @@ func (b *offline) alterEnum(ae *pg_query.AlterEnumStmt) error {
 }
 
 func (b *offline) createDomain(cd *pg_query.CreateDomainStmt) {
-	t := b.newType(cd.Domainname, TypeDomain)
+	t := b.newType(cd.Domainname, schema.TypeDomain)
 	var dep string
 	t.BaseType, dep = b.formatType(cd.TypeName)
 	if dep != "" {
@@ -625,7 +635,7 @@ func (b *offline) createDomain(cd *pg_query.CreateDomainStmt) {
 	}
 }
 
-func (b *offline) domainConstraint(t *Type, c *pg_query.Constraint) {
+func (b *offline) domainConstraint(t *schema.Type, c *pg_query.Constraint) {
 	if c == nil {
 		return
 	}
@@ -648,7 +658,7 @@ func (b *offline) domainConstraint(t *Type, c *pg_query.Constraint) {
 		def := deparseWithPrefix("ALTER DOMAIN d ADD ", &pg_query.Node{Node: &pg_query.Node_AlterDomainStmt{AlterDomainStmt: &pg_query.AlterDomainStmt{
 			Subtype: "C", TypeName: []*pg_query.Node{strNode("d")}, Def: &pg_query.Node{Node: &pg_query.Node_Constraint{Constraint: cc}}}}})
 		def = strings.TrimPrefix(def, "CONSTRAINT c ")
-		t.Constraints = append(t.Constraints, &DomainConstraint{Name: name, Definition: canonDomainConstraintDef(def)})
+		t.Constraints = append(t.Constraints, &schema.DomainConstraint{Name: name, Definition: canonDomainConstraintDef(def)})
 		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
 	default:
 		b.gap("unsupported-statement")
@@ -691,7 +701,7 @@ func (b *offline) alterDomain(ad *pg_query.AlterDomainStmt) {
 
 func (b *offline) createComposite(ct *pg_query.CompositeTypeStmt) {
 	sc, name := b.rangeVar(ct.Typevar)
-	t := &Type{Schema: sc, Name: name, Kind: TypeComposite, ACL: []string{"PUBLIC=USAGE"}, Deps: []string{ID(KindSchema, QuoteIdent(sc))}}
+	t := &schema.Type{Schema: sc, Name: name, Kind: schema.TypeComposite, ACL: []string{"PUBLIC=USAGE"}, Deps: []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}}
 	b.s.Types[t.Key()] = t
 	b.addRel(sc, name, "c")
 	for _, e := range ct.Coldeflist {
@@ -703,7 +713,7 @@ func (b *offline) createComposite(ct *pg_query.CompositeTypeStmt) {
 		if dep != "" {
 			t.Deps = append(t.Deps, dep)
 		}
-		a := &Attribute{Name: cd.Colname, Type: typ}
+		a := &schema.Attribute{Name: cd.Colname, Type: typ}
 		if cd.CollClause != nil {
 			a.Collation = b.collation(cd.CollClause.Collname)
 		}
@@ -712,7 +722,7 @@ func (b *offline) createComposite(ct *pg_query.CompositeTypeStmt) {
 }
 
 func (b *offline) createRange(cr *pg_query.CreateRangeStmt) {
-	t := b.newType(cr.TypeName, TypeRange)
+	t := b.newType(cr.TypeName, schema.TypeRange)
 	for _, p := range cr.Params {
 		d := p.GetDefElem()
 		switch d.GetDefname() {
@@ -724,9 +734,9 @@ func (b *offline) createRange(cr *pg_query.CreateRangeStmt) {
 			}
 		case "subtype_opclass":
 			b.gap("range-options")
-			t.SubtypeOpclass = QualName("pg_catalog", defString(d))
+			t.SubtypeOpclass = schema.QualName("pg_catalog", defString(d))
 		case "collation":
-			t.Collation = QualName("pg_catalog", defString(d))
+			t.Collation = schema.QualName("pg_catalog", defString(d))
 		case "canonical", "subtype_diff":
 			fn := b.funcName(d.Arg)
 			if d.Defname == "canonical" {
@@ -739,8 +749,8 @@ func (b *offline) createRange(cr *pg_query.CreateRangeStmt) {
 			if l := d.Arg.GetList(); l != nil {
 				sc, name = nameList(l.Items)
 			}
-			mr := QualName(b.creationSchema(sc), name)
-			if mr != defaultMultirangeName(t.Schema, t.Name) {
+			mr := schema.QualName(b.creationSchema(sc), name)
+			if mr != schema.DefaultMultirangeName(t.Schema, t.Name) {
 				t.Multirange = mr
 			}
 		}
@@ -765,17 +775,17 @@ func (b *offline) funcName(n *pg_query.Node) string {
 		}
 	}
 	if sc == "" || sc == "pg_catalog" {
-		return QuoteIdent(name)
+		return schema.QuoteIdent(name)
 	}
-	return QualName(sc, name)
+	return schema.QualName(sc, name)
 }
 
 // findFunction finds a file-defined function by unqualified name through
 // the search path (nil if none).
-func (b *offline) findFunction(name string) *Function {
+func (b *offline) findFunction(name string) *schema.Function {
 	for _, sc := range b.sp {
-		prefix := QualName(sc, name) + "("
-		for _, k := range SortedKeys(b.s.Functions) {
+		prefix := schema.QualName(sc, name) + "("
+		for _, k := range schema.SortedKeys(b.s.Functions) {
 			if strings.HasPrefix(k, prefix) {
 				return b.s.Functions[k]
 			}
@@ -784,10 +794,10 @@ func (b *offline) findFunction(name string) *Function {
 	return nil
 }
 
-func (b *offline) functionsNamed(sc, name string) []*Function {
-	var out []*Function
-	prefix := QualName(sc, name) + "("
-	for _, k := range SortedKeys(b.s.Functions) {
+func (b *offline) functionsNamed(sc, name string) []*schema.Function {
+	var out []*schema.Function
+	prefix := schema.QualName(sc, name) + "("
+	for _, k := range schema.SortedKeys(b.s.Functions) {
 		if strings.HasPrefix(k, prefix) {
 			out = append(out, b.s.Functions[k])
 		}
@@ -807,7 +817,7 @@ func ownedByName(d *pg_query.DefElem) string {
 // seqOptions applies the options of CREATE SEQUENCE (or an identity
 // column) to sq, filling PostgreSQL's defaults for those not given; OWNED BY
 // goes to *owner when owner is not nil.
-func (b *offline) seqOptions(sq *Sequence, opts []*pg_query.Node, owner *string) {
+func (b *offline) seqOptions(sq *schema.Sequence, opts []*pg_query.Node, owner *string) {
 	var minSet, maxSet, startSet bool
 	var minNo, maxNo bool
 	for _, o := range opts {
@@ -881,25 +891,25 @@ func (b *offline) createSequence(cs *pg_query.CreateSeqStmt) {
 	if cs.IfNotExists && b.relExists(sc, name) {
 		return
 	}
-	sq := &Sequence{Schema: sc, Name: name, DataType: "bigint", Increment: 1, Cache: 1,
+	sq := &schema.Sequence{Schema: sc, Name: name, DataType: "bigint", Increment: 1, Cache: 1,
 		Unlogged: cs.Sequence.Relpersistence == "u"}
 	var owner string
 	b.seqOptions(sq, cs.Options, &owner)
-	sq.Deps = []string{ID(KindSchema, QuoteIdent(sc))}
+	sq.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
 	b.s.Sequences[sq.Key()] = sq
 	b.addRel(sc, name, "S")
 	b.setOwnedBy(sq, owner)
 }
 
 // setOwnedBy resolves "table.column" or "schema.table.column" (or "none").
-func (b *offline) setOwnedBy(sq *Sequence, owner string) {
+func (b *offline) setOwnedBy(sq *schema.Sequence, owner string) {
 	if owner == "" {
 		return
 	}
 	// remove an earlier OWNED BY dependency
 	var deps []string
 	for _, d := range sq.Deps {
-		if k, _ := SplitID(d); k != KindColumn {
+		if k, _ := schema.SplitID(d); k != schema.KindColumn {
 			deps = append(deps, d)
 		}
 	}
@@ -919,13 +929,13 @@ func (b *offline) setOwnedBy(sq *Sequence, owner string) {
 		b.gap("unresolved-reference")
 		return
 	}
-	sq.OwnedBy = t.Key() + "." + QuoteIdent(col)
-	sq.Deps = append(sq.Deps, ID(KindColumn, sq.OwnedBy))
+	sq.OwnedBy = t.Key() + "." + schema.QuoteIdent(col)
+	sq.Deps = append(sq.Deps, schema.ID(schema.KindColumn, sq.OwnedBy))
 }
 
 func (b *offline) alterSequence(as *pg_query.AlterSeqStmt) {
 	sc, _ := b.lookupRel(as.Sequence.Schemaname, as.Sequence.Relname)
-	sq := b.s.Sequences[QualName(sc, as.Sequence.Relname)]
+	sq := b.s.Sequences[schema.QualName(sc, as.Sequence.Relname)]
 	if sq == nil {
 		if !as.MissingOk {
 			b.gap("unresolved-reference")
@@ -977,7 +987,7 @@ func deparseExpr(n *pg_query.Node) string {
 
 // expr qualifies a copy of an expression, collects its dependencies into
 // deps (columns of t when t is not nil) and returns its normal form.
-func (b *offline) expr(n *pg_query.Node, t *Table, deps *[]string) string {
+func (b *offline) expr(n *pg_query.Node, t *schema.Table, deps *[]string) string {
 	if n == nil {
 		return ""
 	}

@@ -1,4 +1,4 @@
-package schema
+package offline
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/pgshift/pgshift/internal/devdb"
 	"github.com/pgshift/pgshift/internal/pgtest"
+	"github.com/pgshift/pgshift/schema"
 )
 
 // parityResult is one file's parity outcome.
@@ -33,8 +34,8 @@ func TestOfflineParityCases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads every case file on the server")
 	}
-	files, _ := filepath.Glob("../testdata/cases/*/*/*.sql")
-	files = append(files, "../testdata/example/schema.sql", "../testdata/example/current.sql")
+	files, _ := filepath.Glob("../../testdata/cases/*/*/*.sql")
+	files = append(files, "../../testdata/example/schema.sql", "../../testdata/example/current.sql")
 	sort.Strings(files)
 	if f := os.Getenv("PARITY_FILTER"); f != "" {
 		var keep []string
@@ -62,7 +63,7 @@ func TestOfflineParityCases(t *testing.T) {
 	t.Run("files", func(t *testing.T) {
 		for _, f := range files {
 			f := f
-			name := strings.TrimPrefix(f, "../testdata/")
+			name := strings.TrimPrefix(f, "../../testdata/")
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				sem <- struct{}{}
@@ -72,7 +73,7 @@ func TestOfflineParityCases(t *testing.T) {
 				if err != nil {
 					t.Fatalf("offline: %v", err)
 				}
-				in, err := LoadSQL(context.Background(), dev, f)
+				in, err := schema.LoadSQL(context.Background(), dev, f)
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
@@ -86,7 +87,7 @@ func TestOfflineParityCases(t *testing.T) {
 				if len(res.gaps) > 0 && os.Getenv("PARITY_VERBOSE") == "" {
 					return
 				}
-				for _, id := range SortedKeys(res.r.Diffs) {
+				for _, id := range schema.SortedKeys(res.r.Diffs) {
 					msg := fmt.Sprintf("%s differs offline (-introspected +offline):\n%s", id, res.r.Diffs[id])
 					if len(res.gaps) > 0 {
 						t.Logf("(gaps %v) %s", res.gaps, msg)

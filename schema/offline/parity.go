@@ -1,7 +1,8 @@
-package schema
+package offline
 
 import (
 	"encoding/json"
+	"github.com/pgshift/pgshift/schema"
 	"sort"
 )
 
@@ -19,44 +20,44 @@ type ParityReport struct {
 // constraints, indexes, triggers and policies), views, functions, and the
 // unmanaged list as one object. An object present on one side only counts as
 // different.
-func CompareParity(introspected, offline *Schema) *ParityReport {
+func CompareParity(introspected, offline *schema.Schema) *ParityReport {
 	a, b := cloneSchema(introspected), cloneSchema(offline)
 	NormalizeOffline(a)
 	NormalizeOffline(b)
-	objs := func(s *Schema) map[string]string {
+	objs := func(s *schema.Schema) map[string]string {
 		m := map[string]string{}
 		put := func(id string, v any) {
 			raw, _ := json.Marshal(v)
 			var tree any
 			_ = json.Unmarshal(raw, &tree)
-			tree = prune(tree)
+			tree = schema.Prune(tree)
 			out, _ := json.MarshalIndent(tree, "", "  ")
 			m[id] = string(out) + "\n"
 		}
 		for k, v := range s.Namespaces {
-			put(ID(KindSchema, k), v)
+			put(schema.ID(schema.KindSchema, k), v)
 		}
 		for k, v := range s.Extensions {
-			put(ID(KindExtension, k), v)
+			put(schema.ID(schema.KindExtension, k), v)
 		}
 		for k, v := range s.Types {
-			put(ID(KindType, k), v)
+			put(schema.ID(schema.KindType, k), v)
 		}
 		for k, v := range s.Sequences {
-			put(ID(KindSequence, k), v)
+			put(schema.ID(schema.KindSequence, k), v)
 		}
 		for k, v := range s.Tables {
 			cp := *v
-			cols := append([]*Column(nil), v.Columns...)
+			cols := append([]*schema.Column(nil), v.Columns...)
 			sort.SliceStable(cols, func(i, j int) bool { return cols[i].Name < cols[j].Name })
 			cp.Columns = cols
-			put(ID(KindTable, k), &cp)
+			put(schema.ID(schema.KindTable, k), &cp)
 		}
 		for k, v := range s.Views {
-			put(ID(KindView, k), v)
+			put(schema.ID(schema.KindView, k), v)
 		}
 		for k, v := range s.Functions {
-			put(ID(KindFunction, k), v)
+			put(schema.ID(schema.KindFunction, k), v)
 		}
 		if len(s.Unmanaged) > 0 {
 			put("unmanaged", s.Unmanaged)
@@ -78,15 +79,15 @@ func CompareParity(introspected, offline *Schema) *ParityReport {
 			r.Equal++
 			continue
 		}
-		r.Diffs[id] = CanonicalDiff(ma[id], mb[id])
+		r.Diffs[id] = schema.CanonicalDiff(ma[id], mb[id])
 	}
 	return r
 }
 
 // cloneSchema deep-copies a model.
-func cloneSchema(s *Schema) *Schema {
+func cloneSchema(s *schema.Schema) *schema.Schema {
 	raw, _ := json.Marshal(s)
-	out := NewSchema()
+	out := schema.NewSchema()
 	_ = json.Unmarshal(raw, out)
 	return out
 }
