@@ -243,6 +243,7 @@ func (c *comparer) tables() {
 			// change is Unsupported, and this DDL could not apply.
 		case !inA:
 			c.add(&CreateTable{Table: b})
+			c.partitionedIndexes(b, true)
 			for _, con := range b.Constraints {
 				if con.Type == schema.ConstraintForeignKey {
 					c.add(&AddConstraint{Table: b, Constraint: con})
@@ -254,6 +255,7 @@ func (c *comparer) tables() {
 					c.add(&DropConstraint{Table: a, Constraint: con})
 				}
 			}
+			c.partitionedIndexes(a, false)
 			c.add(&DropTable{Table: a})
 		default:
 			c.alterTable(k, a, b)

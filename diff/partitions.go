@@ -171,3 +171,22 @@ func (c *comparer) convertedTables() map[string]bool {
 	}
 	return out
 }
+
+// partitionedIndexes adds a CreateIndex (create) or DropIndex for each
+// index of a partitioned table that is created or dropped: CreateTable does
+// not carry them (schema.Table.Indexes of a partitioned table are built
+// after its partitions, so that each partition's index keeps its name and
+// an INVALID index stays INVALID; see the planner), and the inverse of the
+// drop creates them again in the down.
+func (c *comparer) partitionedIndexes(t *schema.Table, create bool) {
+	if t.Kind != schema.TablePartitioned {
+		return
+	}
+	for _, i := range t.Indexes {
+		if create {
+			c.add(&CreateIndex{Index: i})
+		} else {
+			c.add(&DropIndex{Index: i})
+		}
+	}
+}

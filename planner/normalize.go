@@ -401,9 +401,11 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 	case *diff.CreateIndex:
 		d.sets = []string{schema.ID(schema.KindIndex, c.Index.Key())}
 		d.needs = append([]string{tableOrViewID(c.Index.Table)}, c.Index.Deps...)
+		// After the partitions, which keep their index names.
+		d.needs = append(d.needs, partitionIDs(b.to, c.Index.Table)...)
 	case *diff.DropIndex:
 		d.unsets = []string{schema.ID(schema.KindIndex, c.Index.Key())}
-		d.uses = c.Index.Deps
+		d.uses = append(c.Index.Deps, partitionIDs(b.from, c.Index.Table)...)
 	case *diff.AlterIndex:
 		d.sets = []string{schema.ID(schema.KindIndex, c.To.Key())}
 	case *diff.CreateView:
@@ -477,8 +479,10 @@ func tableIDs(t *schema.Table) []string {
 			ids = append(ids, conID(k, c.Name))
 		}
 	}
-	for _, i := range t.Indexes {
-		ids = append(ids, schema.ID(schema.KindIndex, i.Key()))
+	if t.Kind != schema.TablePartitioned { // see partitionedIndexes in diff
+		for _, i := range t.Indexes {
+			ids = append(ids, schema.ID(schema.KindIndex, i.Key()))
+		}
 	}
 	for _, tr := range t.Triggers {
 		ids = append(ids, trgID(k, tr.Name))

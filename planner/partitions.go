@@ -183,7 +183,7 @@ func (b *builder) partitionTargets(parent, ix string) (parts []*schema.Table, na
 // partitions' index names are the target's. The down drops the parent's
 // index, which drops the attached ones with it.
 func (b *builder) partitionedIndexRecipe(i *schema.Index) []part {
-	if !slices.Contains(b.to.Tables[i.Table].Indexes, i) {
+	if tt := b.to.Tables[i.Table]; tt == nil || !slices.Contains(tt.Indexes, i) {
 		return nil // the create side of a mirrored drop: planned as one statement
 	}
 	t := b.existingTable(i.Table)
@@ -373,16 +373,17 @@ END
 $pgshift$;`, schema.QuoteLiteral(from.Key()), notIn, schema.QuoteLiteral(from.Key()))
 }
 
-// partitionTreeIndex writes index i of a partitioned table that exists
-// before the change as the index tree of the model after it: the
-// parent's index ON ONLY, each existing partition's index under the name
-// it has there, attached (PostgreSQL docs, "CREATE INDEX", ON ONLY; "ALTER
-// INDEX", ATTACH PARTITION). An INVALID index (a partition without an
-// attached index) comes out INVALID again. nil when i is on a table that is
-// new, not partitioned, or has no partition indexes in after.
+// partitionTreeIndex writes index i of a partitioned table as the index
+// tree of the model after the change (its partitions exist by then: the
+// CreateIndex runs after them): the parent's index ON ONLY, each
+// partition's index under the name it has there, attached (PostgreSQL
+// docs, "CREATE INDEX", ON ONLY; "ALTER INDEX", ATTACH PARTITION). An
+// INVALID index (a partition without an attached index) comes out INVALID
+// again. nil when i is not on a partitioned table, has no partition
+// indexes in after, or a partition is itself partitioned.
 func partitionTreeIndex(i *schema.Index, before, after *schema.Schema) []string {
-	t, bt := after.Tables[i.Table], before.Tables[i.Table]
-	if t == nil || bt == nil || t.Kind != schema.TablePartitioned || bt.Kind != schema.TablePartitioned {
+	t := after.Tables[i.Table]
+	if t == nil || t.Kind != schema.TablePartitioned {
 		return nil
 	}
 	only := strings.Replace(i.Definition, " ON "+i.Table+" ", " ON ONLY "+i.Table+" ", 1)
@@ -390,19 +391,18 @@ func partitionTreeIndex(i *schema.Index, before, after *schema.Schema) []string 
 	n := 0
 	for _, p := range partitionsOf(after, i.Table) {
 		pi := p.PartitionIndexFor(i.Key())
-		bp := before.Tables[p.Key()]
-		if pi == nil || bp == nil || bp.PartitionOf != i.Table || p.Kind != schema.TableOrdinary {
-			if pi != nil {
-				return nil // a new or sub-partitioned partition: one CREATE INDEX on the parent
-			}
+		if pi == nil {
 			continue
+		}
+		if p.Kind != schema.TableOrdinary {
+			return nil // a sub-partitioned partition: one CREATE INDEX on the parent
 		}
 		child := schema.QuoteIdent(p.Schema) + "." + schema.QuoteIdent(pi.Name)
 		sql = append(sql, childIndexDef(i.Definition, i.Table, pi.Name, p.Key(), false)+";",
 			fmt.Sprintf("ALTER INDEX %s ATTACH PARTITION %s;", i.Key(), child))
 		n++
 	}
-	if n == 0 {
+	if n == 0 && i.Valid {
 		return nil
 	}
 	if i.Comment != "" {
@@ -444,4 +444,18 @@ func (b *builder) partitionBoundFacts(c *diff.AlterTable, f *facts) {
 			f.hazard(HazardTableScan, "ATTACH PARTITION scans "+k+" under ACCESS EXCLUSIVE to check the bound (writes to "+k+" wait), unless a valid CHECK constraint implies it")
 		}
 	}
+}
+
+// partitionIDs returns the table IDs of the partitions of table k in m
+// (none when k is not partitioned there).
+func partitionIDs(m *schema.Schema, k string) []string {
+	t := m.Tables[k]
+	if t == nil || t.Kind != schema.TablePartitioned {
+		return nil
+	}
+	var out []string
+	for _, p := range partitionsOf(m, k) {
+		out = append(out, schema.ID(schema.KindTable, p.Key()))
+	}
+	return out
 }

@@ -76,8 +76,12 @@ func (b *builder) createTable(t *schema.Table) []string {
 		}
 	}
 	sql = append(sql, tableSettings(&schema.Table{ReplicaIdentity: "d"}, t)...)
-	for _, i := range t.Indexes {
-		sql = append(sql, b.createIndex(i)...)
+	if t.Kind != schema.TablePartitioned {
+		// A partitioned table's indexes are CreateIndex changes of their
+		// own, after its partitions (diff: partitionedIndexes).
+		for _, i := range t.Indexes {
+			sql = append(sql, b.createIndex(i)...)
+		}
 	}
 	for _, tr := range t.Triggers {
 		sql = append(sql, b.createTrigger(k, tr)...)
