@@ -181,6 +181,19 @@ type SetPrivileges struct {
 	From, To []string
 }
 
+// SetOwner changes the owner of the object with ID (schema.ID: a schema,
+// type, sequence, function, table or view) from role From to role To; ""
+// is the role that runs the migration (an object the loader created without
+// OWNER TO). FromACL and ToACL are the object's normalized ACLs before and
+// after: ALTER ... OWNER TO hands the old owner's privileges to the new
+// one, so the privilege change goes with the owner change (PostgreSQL
+// "ALTER TABLE", OWNER TO; aclnewowner).
+type SetOwner struct {
+	ID             string
+	From, To       string
+	FromACL, ToACL []string
+}
+
 // Unsupported is a difference pgshift does not migrate; the plan reports it.
 type Unsupported struct {
 	ID     string
@@ -238,4 +251,7 @@ func (c *DropPolicy) Inverse() Change    { return &CreatePolicy{Table: c.Table, 
 func (c *AlterPolicy) Inverse() Change   { return &AlterPolicy{Table: c.Table, From: c.To, To: c.From} }
 func (c *SetComment) Inverse() Change    { return &SetComment{ID: c.ID, From: c.To, To: c.From} }
 func (c *SetPrivileges) Inverse() Change { return &SetPrivileges{ID: c.ID, From: c.To, To: c.From} }
-func (c *Unsupported) Inverse() Change   { return c }
+func (c *SetOwner) Inverse() Change {
+	return &SetOwner{ID: c.ID, From: c.To, To: c.From, FromACL: c.ToACL, ToACL: c.FromACL}
+}
+func (c *Unsupported) Inverse() Change { return c }

@@ -9,6 +9,7 @@ package diff
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/pgshift/pgshift/schema"
 )
@@ -21,8 +22,10 @@ type Change interface {
 
 // Compare returns the changes that take a database in state from to state
 // to. The order is deterministic but not an execution order: the planner
-// orders changes by dependency. Owners are not compared (a scratch database
-// is owned by whoever loads it).
+// orders changes by dependency. Owners are compared where the target
+// names one (Owner != ""): a model loaded from a file leaves the owner of
+// what the loader itself owns empty, so an object without OWNER TO in
+// schema.sql keeps whatever owner it has.
 func Compare(from, to *schema.Schema) []Change {
 	c := &comparer{from: from, to: to}
 	c.namespaces()
@@ -93,6 +96,22 @@ func (c *comparer) acl(r ref, from, to []string) {
 	}
 }
 
+// ownerAndACL compares the owner and the privileges of an object: an owner
+// change carries the privilege change with it (SetOwner), else the
+// privileges are compared alone. The target's owner "" means "not said":
+// it is not compared.
+func (c *comparer) ownerAndACL(r ref, fromOwner, toOwner string, from, to []string) {
+	if toOwner != "" && fromOwner != toOwner {
+		c.add(&SetOwner{ID: r.id(), From: fromOwner, To: toOwner, FromACL: from, ToACL: to})
+		return
+	}
+	c.acl(r, from, to)
+}
+
+// ownerChanges reports whether an owner a changes to b (as Compare
+// decides it).
+func ownerChanges(a, b string) bool { return b != "" && a != b }
+
 func (c *comparer) namespaces() {
 	pairs(c.from.Namespaces, c.to.Namespaces, func(k string, a, b *schema.Namespace, inA, inB bool) {
 		switch {
@@ -103,7 +122,7 @@ func (c *comparer) namespaces() {
 		default:
 			id := obj(schema.KindSchema, k)
 			c.comment(id, a.Comment, b.Comment)
-			c.acl(id, a.ACL, b.ACL)
+			c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
 		}
 	})
 }
@@ -134,7 +153,7 @@ func (c *comparer) types() {
 			}
 			id := obj(schema.KindType, k)
 			c.comment(id, a.Comment, b.Comment)
-			c.acl(id, a.ACL, b.ACL)
+			c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
 		}
 	})
 }
@@ -160,7 +179,13 @@ func (c *comparer) sequences() {
 			}
 			id := obj(schema.KindSequence, k)
 			c.comment(id, a.Comment, b.Comment)
-			c.acl(id, a.ACL, b.ACL)
+			if a.OwnedBy != "" || b.OwnedBy != "" {
+				// An owned sequence has its table's owner: ALTER TABLE
+				// OWNER TO moves it, and it cannot be given another.
+				c.acl(id, a.ACL, b.ACL)
+			} else {
+				c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
+			}
 		}
 	})
 }
@@ -185,7 +210,7 @@ func (c *comparer) functions() {
 			}
 			id := obj(schema.KindFunction, k)
 			c.comment(id, a.Comment, b.Comment)
-			c.acl(id, a.ACL, b.ACL)
+			c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
 		}
 	})
 }
@@ -210,7 +235,7 @@ func (c *comparer) views() {
 				// triggers only when it is dropped; the planner decides.
 			}
 			c.comment(id, a.Comment, b.Comment)
-			c.acl(id, a.ACL, b.ACL)
+			c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
 			for _, col := range b.Columns {
 				var old string
 				for _, oc := range a.Columns {
@@ -278,12 +303,20 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 	}
 	id := obj(schema.KindTable, k)
 	c.comment(id, a.Comment, b.Comment)
-	c.acl(id, a.ACL, b.ACL)
+	c.ownerAndACL(id, a.Owner, b.Owner, a.ACL, b.ACL)
+	// Column ACLs leave out the table owner's entries, and an owner change
+	// hands the old owner's column privileges to the new owner: the column
+	// privileges to change are those the owner change leaves (without the
+	// new owner's entries). The planner runs SetOwner first.
+	fromColACL := func(acl []string) []string { return acl }
+	if ownerChanges(a.Owner, b.Owner) {
+		fromColACL = func(acl []string) []string { return WithoutGrantees(acl, b.Owner) }
+	}
 
 	if c.samePartitionParent(a, b) {
-		c.partitionColumns(k, a, b)
+		c.partitionColumns(k, a, b, fromColACL)
 	} else {
-		c.columns(k, a, b)
+		c.columns(k, a, b, fromColACL)
 	}
 
 	for _, bc := range b.Constraints {
@@ -316,8 +349,9 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 }
 
 // columns compares the columns of table k (not a partition of the same
-// parent on both sides, see partitionColumns).
-func (c *comparer) columns(k string, a, b *schema.Table) {
+// parent on both sides, see partitionColumns); fromColACL gives a column's
+// privileges as the table's owner change leaves them.
+func (c *comparer) columns(k string, a, b *schema.Table, fromColACL func([]string) []string) {
 	renamed := c.renames(k, a, b)
 	for _, bc := range b.Columns {
 		ac := a.Column(bc.Name)
@@ -333,7 +367,7 @@ func (c *comparer) columns(k string, a, b *schema.Table) {
 		}
 		cid := sub(schema.KindColumn, k, bc.Name)
 		c.comment(cid, ac.Comment, bc.Comment)
-		c.acl(cid, ac.ACL, bc.ACL)
+		c.acl(cid, fromColACL(ac.ACL), bc.ACL)
 	}
 	for _, ac := range a.Columns {
 		if b.Column(ac.Name) == nil && !renamedFrom(renamed, ac.Name) {
@@ -478,4 +512,22 @@ func (c *comparer) policies(ta, tb *schema.Table) {
 			c.comment(sub(schema.KindPolicy, table, k), a.Comment, b.Comment)
 		}
 	})
+}
+
+// WithoutGrantees returns the normalized acl without the entries granted
+// to the given roles (names as pg_get_userbyid prints them; an ACL entry
+// quotes a name as regrole does).
+func WithoutGrantees(acl []string, roles ...string) []string {
+	var out []string
+	for _, it := range acl {
+		g, _, _ := strings.Cut(it, "=")
+		drop := false
+		for _, r := range roles {
+			drop = drop || r != "" && (g == r || g == schema.QuoteIdent(r))
+		}
+		if !drop {
+			out = append(out, it)
+		}
+	}
+	return out
 }

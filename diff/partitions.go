@@ -67,7 +67,7 @@ func recursedColumn(ac, pa, pb *schema.Column) *schema.Column {
 // both sides): columns added or dropped on the parent are the parent's
 // changes; a partition column changes only where it differs from what the
 // parent's change leaves it with.
-func (c *comparer) partitionColumns(k string, a, b *schema.Table) {
+func (c *comparer) partitionColumns(k string, a, b *schema.Table, fromColACL func([]string) []string) {
 	pf, pt := c.from.Tables[a.PartitionOf], c.to.Tables[b.PartitionOf]
 	for _, bc := range b.Columns {
 		pb := pt.Column(bc.Name)
@@ -88,7 +88,7 @@ func (c *comparer) partitionColumns(k string, a, b *schema.Table) {
 		}
 		cid := sub(schema.KindColumn, k, bc.Name)
 		c.comment(cid, base.Comment, bc.Comment)
-		c.acl(cid, base.ACL, bc.ACL)
+		c.acl(cid, fromColACL(base.ACL), bc.ACL)
 	}
 }
 

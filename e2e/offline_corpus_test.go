@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -23,19 +22,11 @@ func TestOfflineParityCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus tests are slow; skipped in -short mode")
 	}
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	loadSh := filepath.Join(dir, "load.sh")
-	if _, err := os.Stat(loadSh); err != nil {
-		t.Skipf("corpus not found at %s: %v", dir, err)
-	}
-	ents, _ := os.ReadDir(dir)
+	loadSh, entries := corpusEntries(t)
 	var names []string
-	for _, e := range ents {
-		if _, err := os.Stat(filepath.Join(dir, e.Name(), "schema.sql")); e.IsDir() && err == nil {
-			names = append(names, e.Name())
-		}
+	for _, e := range entries {
+		names = append(names, e.name)
 	}
-	sort.Strings(names)
 	type row struct {
 		equal, total int
 		gaps         []string
@@ -44,21 +35,21 @@ func TestOfflineParityCorpus(t *testing.T) {
 	var mu sync.Mutex
 	rows := map[string]*row{}
 	t.Run("entries", func(t *testing.T) {
-		for _, name := range names {
-			name := name
+		for _, e := range entries {
+			name := e.name
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				acquire(t)
-				file := filepath.Join(dir, name, "schema.sql")
+				file := filepath.Join(e.dir, "schema.sql")
 				off, err := offline.LoadOfflineFile(file)
 				if err != nil {
 					t.Fatalf("offline: %v", err)
 				}
 				db := fmt.Sprintf("pgshift_offline_%s_%d", name, os.Getpid())
-				if err := tryLoadCorpus(t, loadSh, name, db); err != nil {
+				if err := tryLoadCorpus(t, loadSh, e.dir, db); err != nil {
 					t.Skipf("does not load on this server: %v", err)
 				}
-				u := loadCorpus(t, loadSh, name, db, false)
+				u := loadCorpus(t, loadSh, e.dir, db, false)
 				in := introspect(t, u)
 				rep := offline.CompareParity(in, off.Schema)
 				r := &row{equal: rep.Equal, total: rep.Total, kinds: map[string][2]int{}}

@@ -110,9 +110,15 @@ func Files(plan *planner.Plan, opts Options) ([]File, error) {
 	vs := &versions{n: numbering, now: now.UTC().Truncate(time.Second), last: numbering.Max}
 	r := renderer{opts: opts, name: SanitizeName(opts.Name), plan: plan}
 	var files []File
+	var txs []bool // per file: its migration is transactional
 	for _, g := range groups {
-		files = append(files, r.files(vs.next(), vs, g)...)
+		fs := r.files(vs.next(), vs, g)
+		files = append(files, fs...)
+		for range fs {
+			txs = append(txs, g.tx)
+		}
 	}
+	markReviewed(files, txs, opts.Format)
 	return files, nil
 }
 

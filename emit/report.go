@@ -47,6 +47,9 @@ type JSONPlan struct {
 	Phases            []JSONPhase `json:"phases"`
 	Steps             []JSONStep  `json:"steps"`
 	Notes             []string    `json:"notes"`
+	// Unplanned are the notes that are differences the plan does not
+	// migrate (planner.Plan.Unplanned); omitted when there are none.
+	Unplanned []string `json:"unplanned,omitempty"`
 }
 
 // PlanReport returns the JSON report structure of plan (empty, not nil,
@@ -78,6 +81,7 @@ func PlanReport(plan *planner.Plan) JSONPlan {
 		r.Steps = append(r.Steps, js)
 	}
 	r.Notes = append(r.Notes, plan.Notes...)
+	r.Unplanned = plan.Unplanned
 	return r
 }
 

@@ -43,6 +43,7 @@ type Options struct {
 // The returned error reports a dependency cycle the planner cannot break.
 func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	b := newBuilder(from, to, opts)
+	b.notes = append(b.notes, b.renameNotes()...)
 	changes := b.normalize(diff.Compare(from, to))
 	changes = b.addDependents(changes)
 	if !opts.AllowDrop {
@@ -58,6 +59,8 @@ type builder struct {
 	fromIdx  *index
 	toIdx    *index
 	notes    []string
+	// unplanned are the notes of differences the plan leaves out (Plan.Unplanned).
+	unplanned []string
 	// typeColumns caches columnsOfType; tableKeys are the from model's
 	// table keys, sorted, once.
 	typeColumns map[string][]string
@@ -88,13 +91,15 @@ type depInfo struct {
 }
 
 func (b *builder) order(changes []diff.Change) (*Plan, error) {
-	plan := &Plan{Notes: append(b.notes, unmanagedNotes(b.from, b.to)...)}
+	unmanaged := unmanagedNotes(b.from, b.to)
+	plan := &Plan{Notes: append(b.notes, unmanaged...), Unplanned: append(b.unplanned, unmanaged...)}
 	var nodes []*node
 	var chain [][2]*node
 	for _, ch := range changes {
 		if u, ok := ch.(*diff.Unsupported); ok {
-			plan.Notes = append(plan.Notes, fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason))
-			plan.Unsupported = append(plan.Unsupported, fmt.Sprintf("%s: %s", u.ID, u.Reason))
+			n := fmt.Sprintf("unsupported: %s: %s", u.ID, u.Reason)
+			plan.Notes = append(plan.Notes, n)
+			plan.Unplanned = append(plan.Unplanned, n)
 			continue
 		}
 		deps := b.depsOf(ch)
@@ -142,6 +147,12 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 			}
 		}
 		for _, id := range n.deps.unsets {
+			// An object is dropped before it is created again, unless the
+			// change needs it in place itself (a column whose type changes
+			// after a declared rename brought it to its new name).
+			if slices.Contains(n.deps.needs, id) {
+				continue
+			}
 			for _, s := range setters[id] {
 				edge(n, s)
 			}
@@ -168,6 +179,7 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		return nil, fmt.Errorf("plan: dependency cycle: %s", strings.Join(findCycle(nodes), " → "))
 	}
 	plan.Phases = phases(plan.Steps)
+	plan.OwnerRoles = b.ownerRoles(changes)
 	return plan, nil
 }
 

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pgshift/pgshift/diff"
 	"github.com/pgshift/pgshift/schema"
@@ -59,12 +60,14 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 		}
 	}
 	out := changes[:0:0]
+	stays := map[string]bool{} // IDs whose drop is skipped: the object stays
 	for _, ch := range changes {
 		d := b.depsOf(ch)
 		skip := false
 		for _, id := range d.unsets {
 			if kept[id] && !isSet(d, id) {
 				skip = true
+				stays[id] = true
 			}
 		}
 		if s, ok := ch.(*diff.AlterSequence); ok && s.From.OwnedBy != "" && s.To.OwnedBy == "" &&
@@ -81,8 +84,64 @@ func (b *builder) skipDrops(changes []diff.Change) []diff.Change {
 			out = append(out, ch)
 		}
 	}
+	out, taken := b.skipDependents(out, kept, stays)
+	notes = append(notes, taken...)
 	b.notes = append(b.notes, notes...)
+	b.unplanned = append(b.unplanned, notes...)
 	return out
+}
+
+// skipDependents removes the changes that need a skipped drop done: the
+// creation of an object under the ID of one that stays (it would fail with
+// "already exists", e.g. a primary key moved to another column while a
+// table whose foreign key uses the old one is kept), and DROP NOT NULL of a
+// column a kept primary key covers (PostgreSQL refuses it: "column is in a
+// primary key"); such a column change keeps its NOT NULL. It returns the
+// kept changes and a note for each change it took out or cut down.
+func (b *builder) skipDependents(changes []diff.Change, kept, stays map[string]bool) ([]diff.Change, []string) {
+	var notes []string
+	out := changes[:0:0]
+	for _, ch := range changes {
+		d := b.depsOf(ch)
+		skip := ""
+		for _, id := range d.sets {
+			if stays[id] && !slices.Contains(d.unsets, id) {
+				skip = id
+			}
+		}
+		if skip != "" {
+			notes = append(notes, fmt.Sprintf("skipped: %s: %s stays because its drop is skipped", b.render(ch, b.from, b.to).summary, skip))
+			continue
+		}
+		if c, ok := ch.(*diff.AlterColumn); ok && c.From.NotNull && !c.To.NotNull && b.inKeptPrimaryKey(c.Table.Key(), c.From.Name, kept) {
+			to := *c.To
+			to.NotNull = true
+			notes = append(notes, fmt.Sprintf("skipped: drop NOT NULL of %s.%s: the primary key that covers it stays because its drop is skipped",
+				c.Table.Key(), schema.QuoteIdent(c.To.Name)))
+			if diff.SameColumnBody(c.From, &to) {
+				continue
+			}
+			ch = &diff.AlterColumn{Table: c.Table, From: c.From, To: &to}
+		}
+		out = append(out, ch)
+	}
+	return out, notes
+}
+
+// inKeptPrimaryKey reports whether column col of table is a column of the
+// table's primary key in the from model and that key is kept.
+func (b *builder) inKeptPrimaryKey(table, col string, kept map[string]bool) bool {
+	t := b.from.Tables[table]
+	if t == nil {
+		return false
+	}
+	for _, con := range t.Constraints {
+		if con.Type == schema.ConstraintPrimaryKey && kept[conID(table, con.Name)] &&
+			slices.Contains(con.Deps, colID(table, col)) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropAnnotated reports whether schema.sql allows dropping the table (column

@@ -188,7 +188,8 @@ func (b *builder) addDependents(changes []diff.Change) []diff.Change {
 	for _, id := range ids {
 		drop, create := recreateChanges(id, b.fromIdx.get(id), b.toIdx.get(id))
 		if drop == nil {
-			b.notes = append(b.notes, fmt.Sprintf("cannot recreate %s around a change it depends on", id))
+			n := fmt.Sprintf("cannot recreate %s around a change it depends on", id)
+			b.notes, b.unplanned = append(b.notes, n), append(b.unplanned, n)
 			continue
 		}
 		kept = append(kept, drop, create)
@@ -287,6 +288,10 @@ func (b *builder) dropRedundant(changes []diff.Change) []diff.Change {
 				continue
 			}
 		case *diff.SetPrivileges:
+			if created[c.ID] {
+				continue
+			}
+		case *diff.SetOwner:
 			if created[c.ID] {
 				continue
 			}
@@ -437,6 +442,8 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		// sides, so they just follow whatever (re)creates the object.
 		d.needs = []string{c.ID}
 	case *diff.SetPrivileges:
+		d.needs = []string{c.ID}
+	case *diff.SetOwner:
 		d.needs = []string{c.ID}
 	}
 	return d

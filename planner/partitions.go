@@ -420,32 +420,6 @@ func tableKeys(ts []*schema.Table) []string {
 	return out
 }
 
-// partitionBoundFacts adds the facts of ATTACH and DETACH PARTITION in an
-// AlterTable ("ALTER TABLE" notes; docs/hazards.md P1, P2): ATTACH takes
-// SHARE UPDATE EXCLUSIVE on the parent (12+) and ACCESS EXCLUSIVE on the
-// table, and scans the table to check the bound unless a valid CHECK
-// constraint implies it; plain DETACH takes ACCESS EXCLUSIVE on the parent.
-func (b *builder) partitionBoundFacts(c *diff.AlterTable, f *facts) {
-	from, to := c.From, c.To
-	if from.PartitionOf == to.PartitionOf && from.PartitionBound == to.PartitionBound {
-		return
-	}
-	k := to.Key()
-	if from.PartitionOf != "" {
-		f.relations = append(f.relations, from.PartitionOf)
-		f.hazard(HazardBlockingLock, "DETACH PARTITION takes ACCESS EXCLUSIVE on "+from.PartitionOf+": reads and writes of every partition wait")
-	}
-	if to.PartitionOf != "" {
-		if from.PartitionOf != to.PartitionOf {
-			f.relations = append(f.relations, to.PartitionOf)
-		}
-		if b.existingTable(k) != nil {
-			f.scans = true
-			f.hazard(HazardTableScan, "ATTACH PARTITION scans "+k+" under ACCESS EXCLUSIVE to check the bound (writes to "+k+" wait), unless a valid CHECK constraint implies it")
-		}
-	}
-}
-
 // partitionIDs returns the table IDs of the partitions of table k in m
 // (none when k is not partitioned there).
 func partitionIDs(m *schema.Schema, k string) []string {

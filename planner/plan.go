@@ -15,10 +15,15 @@ type Plan struct {
 	// Notes are things the plan reports but does not do: unsupported
 	// changes, unmanaged objects, skipped drops.
 	Notes []string
-	// Unsupported lists the differences the plan does not carry out (object
-	// ID and reason; each is also a Note): the databases still differ, so
-	// `diff --exit-code` reports changes even when Steps is empty.
-	Unsupported []string
+	// Unplanned are the notes (also in Notes) that are differences between
+	// the two states the plan does not migrate: drops skipped without
+	// AllowDrop, unsupported changes, objects pgshift does not manage on
+	// one side only. A plan with no steps but unplanned differences does
+	// not bring the database to the target state.
+	Unplanned []string
+	// OwnerRoles are the roles the plan makes owners of objects (ALTER ...
+	// OWNER TO in its up steps), sorted: they must exist where it runs.
+	OwnerRoles []string
 }
 
 // Phase is one deployment phase of a plan. Between two phases the
@@ -52,7 +57,32 @@ const (
 	HazardNonTransactional HazardKind = "non-transactional"
 	// HazardIrreversible: the down step cannot restore the old state exactly.
 	HazardIrreversible HazardKind = "irreversible"
+	// HazardAuthz: the step changes who may read or write what: privileges
+	// (GRANT / REVOKE), row-level security policies, RLS on or off.
+	HazardAuthz HazardKind = "authz"
+	// HazardIndexBuild: the step builds an index, reading the whole table
+	// (CREATE INDEX CONCURRENTLY too: it takes no blocking lock, but reads
+	// the table twice and waits for older transactions).
+	HazardIndexBuild HazardKind = "index-build"
+	// HazardUntrackedDependencies: the step creates or changes a function
+	// whose body PostgreSQL does not track dependencies of (plpgsql and the
+	// other procedural languages, SQL bodies written as strings): dropping
+	// or changing what it uses does not fail, calls do.
+	HazardUntrackedDependencies HazardKind = "untracked-dependencies"
+	// HazardReplication: the step changes what logical replication sends
+	// or matches rows by (REPLICA IDENTITY, publications).
+	HazardReplication HazardKind = "replication"
+	// HazardColumnOrder: the step moves a column (a table rebuilt to put
+	// it at its declared position): SELECT * and INSERT without a column
+	// list see the new order.
+	HazardColumnOrder HazardKind = "column-order"
 )
+
+// HazardKinds lists every hazard kind, in the order the README table
+// documents them.
+var HazardKinds = []HazardKind{HazardDataLoss, HazardBlockingLock, HazardTableRewrite, HazardTableScan,
+	HazardIndexBuild, HazardBackwardIncompatible, HazardNonTransactional, HazardIrreversible, HazardAuthz,
+	HazardUntrackedDependencies, HazardReplication, HazardColumnOrder}
 
 // Hazard is one risk of a step, with a human explanation.
 type Hazard struct {
@@ -102,6 +132,10 @@ type Step struct {
 
 // Empty reports whether the plan has no steps.
 func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// Differs reports whether the two states differ at all: the plan has steps
+// or differences it does not plan (Unplanned).
+func (p *Plan) Differs() bool { return len(p.Steps) > 0 || len(p.Unplanned) > 0 }
 
 // PhaseOf returns the step's phase number, treating 0 as 1.
 func (s *Step) PhaseOf() int {

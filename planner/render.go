@@ -54,6 +54,7 @@ const (
 	rankPolicy
 	rankOwn
 	rankComment
+	rankOwner // before privileges: an owner change hands over the old owner's privileges
 	rankPrivileges
 )
 
@@ -63,8 +64,9 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 	switch c := ch.(type) {
 	case *diff.CreateSchema:
 		return rendered{summary: "create schema " + c.Schema.Key(), rank: rankCreateSchema,
-			sql: append([]string{"CREATE SCHEMA " + c.Schema.Key() + ";"},
-				b.objectMeta(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Comment, "", c.Schema.ACL)...)}
+			sql: append(append([]string{"CREATE SCHEMA " + c.Schema.Key() + ";"},
+				b.objectMeta(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Comment, "", c.Schema.ACL)...),
+				b.ownerSQL(schema.ID(schema.KindSchema, c.Schema.Key()), c.Schema.Owner)...)}
 	case *diff.DropSchema:
 		return rendered{summary: "drop schema " + c.Schema.Key(), rank: rankDropSchema,
 			sql: []string{"DROP SCHEMA " + c.Schema.Key() + ";"}}
@@ -83,7 +85,16 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		if c.From.Version != c.To.Version {
 			sql = append(sql, fmt.Sprintf("ALTER EXTENSION %s UPDATE TO %s;", c.To.Key(), schema.QuoteLiteral(c.To.Version)))
 		}
-		return rendered{summary: "alter extension " + c.To.Key(), rank: rankCreateExtension, sql: sql}
+		r := rendered{summary: "alter extension " + c.To.Key(), rank: rankCreateExtension, sql: sql}
+		if c.From.Version != c.To.Version {
+			// An extension moves between versions only along the update
+			// scripts it ships (pg_extension_update_paths); most ship
+			// upgrades only, so the down's UPDATE TO the old version has no
+			// path ("Packaging Related Objects into an Extension", 38.17.4).
+			r.irreversible = fmt.Sprintf("the down runs ALTER EXTENSION %s UPDATE TO %s, which fails unless the extension ships a script from %s to %s (extensions usually ship upgrades only)",
+				c.To.Key(), schema.QuoteLiteral(c.From.Version), schema.QuoteLiteral(c.To.Version), schema.QuoteLiteral(c.From.Version))
+		}
+		return r
 	case *diff.CreateType:
 		return rendered{summary: "create type " + c.Type.Key(), rank: rankType, sql: b.createType(c.Type)}
 	case *diff.DropType:
@@ -194,6 +205,12 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		return rendered{summary: "comment on " + b.lookupTarget(c.ID), rank: rankComment, sql: b.comment(c.ID, c.To)}
 	case *diff.SetPrivileges:
 		return rendered{summary: "privileges on " + b.lookupTarget(c.ID), rank: rankPrivileges, sql: b.privileges(c.ID, c.From, c.To)}
+	case *diff.SetOwner:
+		to := c.To
+		if to == "" {
+			to = "the migrating role"
+		}
+		return rendered{summary: "owner of " + b.lookupTarget(c.ID) + " to " + to, rank: rankOwner, sql: b.setOwner(c)}
 	}
 	return rendered{summary: fmt.Sprintf("unrendered change %T", ch), sql: []string{fmt.Sprintf("-- pgshift cannot render %T", ch)}}
 }
@@ -202,6 +219,9 @@ func (b *builder) lookupTarget(id string) string {
 	if e := b.lookup(id); e != nil {
 		if t := e.commentTarget(); t != "" {
 			kw, name, _ := strings.Cut(t, " ")
+			if kw == "MATERIALIZED" {
+				kw, name = "MATERIALIZED VIEW", strings.TrimPrefix(name, "VIEW ")
+			}
 			return strings.ToLower(kw) + " " + name
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -23,14 +24,16 @@ const (
 	ModeDirect Mode = "direct"
 )
 
-// Lock levels, as PostgreSQL's "Explicit Locking" chapter (13.3.1) names them.
+// Lock levels, as PostgreSQL's "Explicit Locking" chapter (13.3.1) names
+// them; the facts of which statement takes which are in package
+// internal/pgfacts.
 const (
-	LockAccessExclusive    = "ACCESS EXCLUSIVE"
-	LockExclusive          = "EXCLUSIVE"
-	LockShareRowExclusive  = "SHARE ROW EXCLUSIVE"
-	LockShare              = "SHARE"
-	LockShareUpdateExcl    = "SHARE UPDATE EXCLUSIVE"
-	LockRowExclusive       = "ROW EXCLUSIVE"
+	LockAccessExclusive    = string(pgfacts.AccessExclusive)
+	LockExclusive          = string(pgfacts.Exclusive)
+	LockShareRowExclusive  = string(pgfacts.ShareRowExclusive)
+	LockShare              = string(pgfacts.Share)
+	LockShareUpdateExcl    = string(pgfacts.ShareUpdateExclusive)
+	LockRowExclusive       = string(pgfacts.RowExclusive)
 	defaultBatchSize       = 1000
 	backfillStatementLimit = "0"
 )
@@ -193,8 +196,9 @@ func (b *builder) indexRecipe(i *schema.Index) []part {
 		down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + i.Key() + ";"},
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockShareUpdateExcl, relations: []string{i.Table}, scans: true},
+		facts:       b.partFacts(pgfacts.CreateIndexConcurrently, i.Table),
 	}
+	build.facts.hazard(HazardIndexBuild, "reads every row of "+i.Table+" (twice) and waits for older transactions; reads and writes go on")
 	parts := []part{build}
 	var meta []string
 	if i.Clustered {
@@ -234,9 +238,9 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			return nil // NOT VALID foreign keys on partitioned tables need PostgreSQL 18
 		}
 		rels := []string{k}
-		addLock := LockAccessExclusive
+		addKind := pgfacts.AddCheckNotValid
 		if c.Type == schema.ConstraintForeignKey {
-			addLock = LockShareRowExclusive
+			addKind = pgfacts.AddForeignKeyNotValid
 			if c.ReferencedTable != "" && c.ReferencedTable != k {
 				rels = append(rels, c.ReferencedTable)
 			}
@@ -246,14 +250,14 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			downSummary: "drop constraint " + name + " on " + k,
 			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s NOT VALID;", k, name, c.Definition)}, meta...),
 			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
-			facts:       facts{lock: addLock, relations: rels},
+			facts:       b.partFacts(addKind, rels...),
 		}
 		validate := part{
 			summary:     "validate constraint " + name + " on " + k,
 			downSummary: "(constraint " + name + " on " + k + " is dropped next)",
 			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, name)},
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: rels, scans: true},
+			facts:       b.partFacts(pgfacts.ValidateConstraint, rels...),
 		}
 		validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails if existing rows violate it")
 		return []part{add, validate}
@@ -275,14 +279,15 @@ func (b *builder) constraintRecipe(tb *schema.Table, c *schema.Constraint) []par
 			down:        []string{"DROP INDEX CONCURRENTLY IF EXISTS " + ixKey + ";"},
 			nonTx:       true,
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+			facts:       b.partFacts(pgfacts.CreateIndexConcurrently, k),
 		}
+		build.facts.hazard(HazardIndexBuild, "reads every row of "+k+" (twice) and waits for older transactions; reads and writes go on")
 		attach := part{
 			summary:     "add constraint " + name + " on " + k + " using index " + ixKey,
 			downSummary: "drop constraint " + name + " on " + k,
 			up:          append([]string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", k, name, kw, ixName, tail)}, meta...),
 			down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, name)},
-			facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+			facts:       b.partFacts(pgfacts.AddUniqueUsingIndex, k),
 		}
 		return []part{build, attach}
 	}
@@ -363,14 +368,14 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 		downSummary: "drop NOT NULL check on " + k + "." + col,
 		up:          []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col)},
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", k, check)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddCheckNotValid, k),
 	}
 	validate := part{
 		summary:     "validate NOT NULL check on " + k + "." + col,
 		downSummary: "(NOT NULL check on " + k + "." + col + " is dropped next)",
 		up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, check)},
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+		facts:       b.partFacts(pgfacts.ValidateConstraint, k),
 	}
 	validate.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue); fails while NULLs remain")
 	set := part{
@@ -384,25 +389,10 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, check, col),
 			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", k, col),
 		},
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.SetNotNullProved, k),
 	}
 	set.facts.hazard(HazardBackwardIncompatible, "code that writes NULL into "+col+" fails from here on")
 	return append(append(parts, add, validate, set), after...)
-}
-
-// volatileFunctions are pg_catalog functions whose result differs per row:
-// a default calling one makes ADD COLUMN rewrite the table ("ALTER TABLE"
-// notes: a volatile DEFAULT forces a rewrite).
-var volatileFunctions = []string{"nextval(", "gen_random_uuid(", "random(", "clock_timestamp(", "timeofday(",
-	"uuid_generate_v1(", "uuid_generate_v1mc(", "uuid_generate_v4(", "txid_current(", "statement_timestamp("}
-
-func volatileDefault(expr string) bool {
-	for _, f := range volatileFunctions {
-		if strings.Contains(expr, f) {
-			return true
-		}
-	}
-	return false
 }
 
 // singleKey returns the quoted name and type of a table's one-column
@@ -432,7 +422,7 @@ func singleKey(t *schema.Table) (name, typ string, ok bool) {
 // the NOT NULL recipe.
 func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 	t := b.existingTable(c.Table.Key())
-	if t == nil || c.Column.Default == "" || !volatileDefault(c.Column.Default) || c.Column.Identity != "" || c.Column.Generated != "" {
+	if t == nil || c.Column.Default == "" || !b.volatileDefault(c.Column.Default) || c.Column.Identity != "" || c.Column.Generated != "" {
 		return nil
 	}
 	key, keyType, ok := singleKey(t)
@@ -450,14 +440,14 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		downSummary: "drop column " + k + "." + col,
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, col)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddColumn, k),
 	}
 	def := part{
 		summary:     "set default of " + k + "." + col + " for new rows",
 		downSummary: "drop default of " + k + "." + col,
 		up:          []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;", k, col, c.Column.Default)},
 		down:        []string{fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", k, col)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.SetDefault, k),
 	}
 	fill := part{
 		summary:     "backfill " + k + "." + col + " in batches",
@@ -465,7 +455,7 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		up:          []string{backfill(k, key, keyType, col+" = "+c.Column.Default, col+" IS NULL", b.batchSize())},
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
-		facts:       facts{lock: LockRowExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.Backfill, k),
 	}
 	parts := []part{add, def, fill}
 	if c.Column.NotNull {
@@ -503,7 +493,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 		downSummary: "drop column " + k + "." + name,
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, name)},
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.AddColumn, k),
 	}
 	parts := []part{add}
 	before := "deploy application code that writes " + k + "." + name + " on every insert"
@@ -517,7 +507,7 @@ func (b *builder) requiredColumnRecipe(c *diff.AddColumn) []part {
 				downSummary: "(column " + k + "." + name + " is dropped next)",
 				up:          []string{backfill(k, key, keyType, name+" = "+expr, name+" IS NULL", b.batchSize())},
 				nonTx:       true, stmtTimeout: backfillStatementLimit,
-				facts: facts{lock: LockRowExclusive, relations: []string{k}},
+				facts: b.partFacts(pgfacts.Backfill, k),
 				phase: phaseContract, before: before,
 			})
 		}
@@ -571,158 +561,4 @@ BEGIN
   END LOOP;
 END
 $pgshift$;`, table, key, keyType, set, filter, size)
-}
-
-// factsOf returns the lock and hazard facts of a change planned as one
-// statement group (PostgreSQL "Explicit Locking" table 13.2 and the
-// "ALTER TABLE" notes on rewrites and scans; measured per version in
-// docs/hazards.md).
-func (b *builder) factsOf(ch diff.Change) facts {
-	var f facts
-	switch c := ch.(type) {
-	case *diff.DropTable:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
-		f.hazard(HazardDataLoss, "drops table "+c.Table.Key()+" and its rows")
-		f.hazard(HazardBackwardIncompatible, "code that uses "+c.Table.Key()+" breaks")
-	case *diff.RenameColumn:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
-		f.hazard(HazardBackwardIncompatible, "code that uses "+schema.QuoteIdent(c.From.Name)+" breaks the moment the column is renamed")
-	case *diff.DropColumn:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
-		f.hazard(HazardDataLoss, "drops column "+schema.QuoteIdent(c.Column.Name)+" and its values")
-		f.hazard(HazardBackwardIncompatible, "code that reads or writes "+schema.QuoteIdent(c.Column.Name)+" breaks")
-	case *diff.AddColumn:
-		k := c.Table.Key()
-		f = facts{lock: LockAccessExclusive, relations: []string{k}}
-		if b.existingTable(k) != nil {
-			switch {
-			case c.Column.Generated != "" && !c.Column.Virtual, c.Column.Identity != "", volatileDefault(c.Column.Default):
-				f.rewrites = true
-				f.hazard(HazardTableRewrite, "fills every existing row: rewrites "+k+" and its indexes")
-				f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole rewrite")
-			case c.Column.NotNull && c.Column.Default == "":
-				f.hazard(HazardBackwardIncompatible, "NOT NULL without a default: fails on a non-empty table, and old code that inserts without the column fails")
-			}
-		}
-	case *diff.AlterColumn:
-		k := c.Table.Key()
-		f = facts{lock: LockAccessExclusive, relations: []string{k}}
-		if b.existingTable(k) == nil {
-			break
-		}
-		if c.From.Type != c.To.Type && !binaryCoercible(c.From.Type, c.To.Type) {
-			f.rewrites = true
-			f.hazard(HazardTableRewrite, fmt.Sprintf("type %s → %s rewrites %s and its indexes", c.From.Type, c.To.Type, k))
-			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole rewrite")
-		}
-		if !c.From.NotNull && c.To.NotNull {
-			f.scans = true
-			f.hazard(HazardTableScan, "SET NOT NULL scans "+k+" under ACCESS EXCLUSIVE")
-			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on "+k+" for the whole scan")
-		}
-		if c.From.NotNull && !c.To.NotNull {
-			f.hazard(HazardBackwardIncompatible, "readers may now see NULL in "+schema.QuoteIdent(c.To.Name))
-		}
-		if c.From.Generated != c.To.Generated && c.To.Generated != "" {
-			f.rewrites = true
-			f.hazard(HazardTableRewrite, "recomputes the generated column for every row")
-		}
-	case *diff.AddConstraint:
-		k := c.Table.Key()
-		f = facts{lock: LockAccessExclusive, relations: []string{k}}
-		if c.Constraint.Type == schema.ConstraintForeignKey {
-			f.lock = LockShareRowExclusive
-			if c.Constraint.ReferencedTable != "" && c.Constraint.ReferencedTable != k {
-				f.relations = append(f.relations, c.Constraint.ReferencedTable)
-			}
-		}
-		if b.existingTable(k) != nil && c.Constraint.Validated {
-			f.scans = true
-			f.hazard(HazardTableScan, "checks every existing row of "+k+" while holding "+f.lock)
-			f.hazard(HazardBlockingLock, f.lock+" on "+k+" for the whole scan or index build")
-		}
-	case *diff.DropConstraint:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Table.Key()}}
-		if c.Constraint.Type == schema.ConstraintForeignKey && c.Constraint.ReferencedTable != "" {
-			f.relations = append(f.relations, c.Constraint.ReferencedTable)
-		}
-	case *diff.ValidateConstraint:
-		f = facts{lock: LockShareUpdateExcl, relations: []string{c.Table.Key()}, scans: true}
-	case *diff.CreateIndex:
-		f = facts{lock: LockShare, relations: []string{c.Index.Table}}
-		if b.existingTable(c.Index.Table) != nil {
-			f.scans = true
-			f.hazard(HazardBlockingLock, "SHARE on "+c.Index.Table+" blocks writes for the whole index build")
-		}
-	case *diff.DropIndex:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Index.Table}}
-	case *diff.AlterTable:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.To.Key()}}
-		if c.From.Unlogged != c.To.Unlogged {
-			f.rewrites = true
-			f.hazard(HazardTableRewrite, "SET LOGGED/UNLOGGED rewrites "+c.To.Key())
-		}
-		if !c.From.RLSEnabled && c.To.RLSEnabled {
-			f.hazard(HazardBackwardIncompatible, "with row-level security on, roles without a matching policy see no rows")
-		}
-		b.partitionBoundFacts(c, &f)
-	case *diff.AlterType:
-		if enumNeedsRecreate(c.From, c.To) {
-			f = facts{lock: LockAccessExclusive}
-			for _, id := range b.columnsOfType(c.From.Key()) {
-				_, key := schema.SplitID(id)
-				f.relations = append(f.relations, key)
-			}
-			f.rewrites = true
-			f.hazard(HazardTableRewrite, "every column of the enum is converted through text: its table is rewritten")
-			f.hazard(HazardBlockingLock, "ACCESS EXCLUSIVE on each of those tables for the whole rewrite")
-		}
-	case *diff.CreateTrigger:
-		f = facts{lock: LockShareRowExclusive, relations: []string{c.Table}}
-	case *diff.DropTrigger:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.Table}}
-	case *diff.CreatePolicy, *diff.DropPolicy, *diff.AlterPolicy:
-		f = facts{lock: LockAccessExclusive}
-	case *diff.DropView:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.View.Key()}}
-		f.hazard(HazardBackwardIncompatible, "queries on "+c.View.Key()+" fail until it is created again")
-	case *diff.ReplaceView:
-		f = facts{lock: LockAccessExclusive, relations: []string{c.To.Key()}}
-	case *diff.DropFunction:
-		f.hazard(HazardBackwardIncompatible, "callers of "+c.Function.Key()+" fail until it is created again")
-	case *diff.AlterSequence:
-		f = facts{lock: LockShareRowExclusive, relations: []string{c.To.Key()}}
-	}
-	return f
-}
-
-// binaryCoercible reports type changes PostgreSQL makes without a rewrite:
-// varchar(n) to varchar(m ≥ n) or to unbounded varchar/text, numeric(p,s) to
-// numeric(p' ≥ p, s) or unbounded numeric ("ALTER TABLE" notes, measured in
-// docs/hazards.md C11, C12, C15).
-func binaryCoercible(from, to string) bool {
-	base := func(t string) (string, []int) {
-		name, args, ok := strings.Cut(t, "(")
-		if !ok {
-			return t, nil
-		}
-		var nums []int
-		for _, a := range strings.Split(strings.TrimSuffix(args, ")"), ",") {
-			var n int
-			fmt.Sscanf(strings.TrimSpace(a), "%d", &n)
-			nums = append(nums, n)
-		}
-		return name, nums
-	}
-	fn, fa := base(from)
-	tn, ta := base(to)
-	switch {
-	case fn == "character varying" && (to == "text" || (tn == "character varying" && (ta == nil || (fa != nil && ta[0] >= fa[0])))):
-		return true
-	case fn == "text" && to == "character varying":
-		return true
-	case fn == "numeric" && tn == "numeric":
-		return ta == nil || (len(fa) == 2 && len(ta) == 2 && ta[1] == fa[1] && ta[0] >= fa[0])
-	}
-	return false
 }

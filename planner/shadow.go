@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pgshift/pgshift/diff"
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -42,7 +43,10 @@ func shadowName(col, suffix string) string {
 // changes are planned in place, with their hazards.
 func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	t := b.existingTable(c.Table.Key())
-	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type || binaryCoercible(c.From.Type, c.To.Type) {
+	if t == nil || t.Kind != schema.TableOrdinary || c.From.Type == c.To.Type {
+		return nil
+	}
+	if rw, _ := pgfacts.TypeChangeRewrites(c.From.Type, c.To.Type, b.major()); !rw {
 		return nil
 	}
 	from, to := c.From, c.To
@@ -72,9 +76,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		}
 		return c.Type
 	}
-	syncFn := func(target, source, targetType string) string {
-		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := NEW.%s::%s;\n  RETURN NEW;\nEND\n$pgshift$;",
-			fn, target, source, targetType)
+	syncFn := func(target, source, sourceType, targetType string) string {
+		return fmt.Sprintf("CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $pgshift$\nBEGIN\n  NEW.%s := %s;\n  RETURN NEW;\nEND\n$pgshift$;",
+			fn, target, b.castExpr("NEW."+source, sourceType, targetType))
 	}
 	alter := func(name, rest string) string {
 		return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, name, rest)
@@ -83,10 +87,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	sc := syncedColumn{
 		table: k, key: key, keyType: keyType, column: shadow,
 		add:    []string{fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, shadow, typ(to))},
-		syncFn: syncFn(shadow, col, to.Type), fn: fn, trg: trg,
+		syncFn: syncFn(shadow, col, from.Type, to.Type), fn: fn, trg: trg,
 		notNull: to.NotNull, nn: nn,
-		set:           fmt.Sprintf("%s = %s::%s", shadow, col, to.Type),
-		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s::%s", shadow, col, to.Type),
+		set:           fmt.Sprintf("%s = %s", shadow, b.castExpr(col, from.Type, to.Type)),
+		filter:        fmt.Sprintf("%s IS DISTINCT FROM %s", shadow, b.castExpr(col, from.Type, to.Type)),
 		expandSummary: fmt.Sprintf("expand: shadow column %s.%s %s kept in sync with %s", k, shadow, to.Type, col),
 	}
 	parts := b.expandParts(sc)
@@ -98,7 +102,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, old),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, shadow, col),
 	}
-	swapDown := []string{syncFn(shadow, col, to.Type)}
+	swapDown := []string{syncFn(shadow, col, from.Type, to.Type)}
 	if to.Default != "" {
 		swapUp = append(swapUp, alter(col, "SET DEFAULT "+to.Default))
 		swapDown = append(swapDown, alter(col, "DROP DEFAULT"))
@@ -110,7 +114,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	// The column built beside the old one gets its comment, privileges and
 	// settings; the old column keeps its own until the contract drops it.
 	swapUp = append(swapUp, columnMeta(k, to.Name, to)...)
-	swapUp = append(swapUp, syncFn(old, col, from.Type))
+	swapUp = append(swapUp, syncFn(old, col, to.Type, from.Type))
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
@@ -118,16 +122,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
 		up:          swapUp, down: swapDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.RenameColumn, k),
 		phase: phaseSwap,
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
 
 	contractDown := []string{
 		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
-		syncFn(old, col, from.Type),
+		syncFn(old, col, to.Type, from.Type),
 		sc.trigger(),
-		fmt.Sprintf("UPDATE %s SET %s = %s::%s;", k, old, col, from.Type),
+		fmt.Sprintf("UPDATE %s SET %s = %s;", k, old, b.castExpr(col, to.Type, from.Type)),
 	}
 	if from.Default != "" {
 		contractDown = append(contractDown, alter(old, "SET DEFAULT "+from.Default))
@@ -141,7 +145,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
 		down:        contractDown,
-		facts:       facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
@@ -255,7 +259,7 @@ $pgshift$;`, fn, oldC, newC)
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
 		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.DropColumn, k),
 		phase: phaseContract,
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
@@ -307,14 +311,14 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		summary:     s.expandSummary,
 		downSummary: fmt.Sprintf("drop column %s.%s and its sync trigger", k, s.column),
 		up:          up, down: down,
-		facts: facts{lock: LockAccessExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.AddColumn, k),
 	}}
 	fill := part{
 		summary:     fmt.Sprintf("backfill %s.%s in batches", k, s.column),
 		downSummary: fmt.Sprintf("(column %s.%s is dropped next)", k, s.column),
 		up:          []string{backfill(k, s.key, s.keyType, s.set, s.filter, b.batchSize())},
 		nonTx:       true, stmtTimeout: backfillStatementLimit,
-		facts: facts{lock: LockRowExclusive, relations: []string{k}},
+		facts: b.partFacts(pgfacts.Backfill, k),
 	}
 	fill.facts.hazard(HazardTableScan, "reads every row of "+k+" in batches")
 	parts = append(parts, fill)
@@ -324,7 +328,7 @@ func (b *builder) expandParts(s syncedColumn) []part {
 			downSummary: fmt.Sprintf("(NOT NULL check on %s.%s is dropped next)", k, s.column),
 			up:          []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, s.nn)},
 			stmtTimeout: backfillStatementLimit,
-			facts:       facts{lock: LockShareUpdateExcl, relations: []string{k}, scans: true},
+			facts:       b.partFacts(pgfacts.ValidateConstraint, k),
 		}
 		v.facts.hazard(HazardTableScan, "scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
 		parts = append(parts, v)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pgshift/pgshift/diff"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -126,4 +127,97 @@ func privilegesOn(target, column string, from, to []string) []string {
 		sql = append(sql, g+";")
 	}
 	return sql
+}
+
+// ownerSQL writes ALTER <object> OWNER TO for a newly created object with
+// id whose model names owner; a recreated object (dropped and created
+// again around another change) whose target model leaves the owner unsaid
+// keeps the owner it had. Nothing when no owner is known: the object
+// belongs to the role that runs the migration. It comes after the
+// object's GRANTs, which the creating role may then still give.
+func (b *builder) ownerSQL(id, owner string) []string {
+	if owner == "" {
+		if e := b.fromIdx.get(id); e != nil {
+			owner = ownerOf(e.obj)
+		}
+	}
+	if owner == "" {
+		return nil
+	}
+	return []string{b.alterOwner(id, owner)}
+}
+
+// alterOwner is `ALTER <object> OWNER TO role;` for the object with id;
+// role "" is CURRENT_USER (the role running the migration).
+func (b *builder) alterOwner(id, role string) string {
+	target := ""
+	if e := b.lookup(id); e != nil {
+		target = e.commentTarget()
+	}
+	if target == "" {
+		return fmt.Sprintf("-- pgshift: no owner target for %s", id)
+	}
+	r := "CURRENT_USER"
+	if role != "" {
+		r = schema.QuoteIdent(role)
+	}
+	return fmt.Sprintf("ALTER %s OWNER TO %s;", target, r)
+}
+
+// ownerOf returns the Owner of a model object, "" for kinds without one.
+func ownerOf(obj any) string {
+	switch o := obj.(type) {
+	case *schema.Namespace:
+		return o.Owner
+	case *schema.Type:
+		return o.Owner
+	case *schema.Sequence:
+		return o.Owner
+	case *schema.Function:
+		return o.Owner
+	case *schema.Table:
+		return o.Owner
+	case *schema.View:
+		return o.Owner
+	}
+	return ""
+}
+
+// setOwner writes an owner change: ALTER ... OWNER TO, then the REVOKE and
+// GRANT statements from what the owner change leaves (the old ACL without
+// the new owner's entries, which it absorbs) to the target ACL.
+func (b *builder) setOwner(c *diff.SetOwner) []string {
+	sql := []string{b.alterOwner(c.ID, c.To)}
+	return append(sql, b.privileges(c.ID, diff.WithoutGrantees(c.FromACL, c.To), c.ToACL)...)
+}
+
+// ownerRoles returns the sorted roles that the up SQL of changes names in
+// OWNER TO: owner changes and created objects with a declared owner.
+func (b *builder) ownerRoles(changes []diff.Change) []string {
+	seen := map[string]bool{}
+	for _, ch := range changes {
+		var o string
+		switch c := ch.(type) {
+		case *diff.SetOwner:
+			o = c.To
+		case *diff.CreateSchema:
+			o = c.Schema.Owner
+		case *diff.CreateType:
+			o = c.Type.Owner
+		case *diff.CreateSequence:
+			if c.Sequence.OwnedBy == "" {
+				o = c.Sequence.Owner
+			}
+		case *diff.CreateFunction:
+			o = c.Function.Owner
+		case *diff.CreateTable:
+			o = c.Table.Owner
+		case *diff.CreateView:
+			o = c.View.Owner
+		}
+		if o != "" {
+			seen[o] = true
+		}
+	}
+	return schema.SortedKeys(seen)
 }

@@ -70,7 +70,8 @@ func (b *builder) createType(t *schema.Type) []string {
 		}
 		sql = append(sql, fmt.Sprintf("CREATE TYPE %s AS RANGE (%s);", k, strings.Join(opts, ", ")))
 	}
-	return append(sql, b.objectMeta(schema.ID(schema.KindType, k), t.Comment, "", t.ACL)...)
+	sql = append(sql, b.objectMeta(schema.ID(schema.KindType, k), t.Comment, "", t.ACL)...)
+	return append(sql, b.ownerSQL(schema.ID(schema.KindType, k), t.Owner)...)
 }
 
 func attributeDefinition(a *schema.Attribute) string {
@@ -245,7 +246,11 @@ func (b *builder) createSequence(q *schema.Sequence) []string {
 		kw = "CREATE UNLOGGED SEQUENCE "
 	}
 	s := kw + q.Key() + " AS " + q.DataType + " " + strings.Join(sequenceOptions(q, nil), " ") + ";"
-	return append([]string{s}, b.objectMeta(schema.ID(schema.KindSequence, q.Key()), q.Comment, "", q.ACL)...)
+	sql := append([]string{s}, b.objectMeta(schema.ID(schema.KindSequence, q.Key()), q.Comment, "", q.ACL)...)
+	if q.OwnedBy != "" {
+		return sql // an owned sequence takes its table's owner
+	}
+	return append(sql, b.ownerSQL(schema.ID(schema.KindSequence, q.Key()), q.Owner)...)
 }
 
 func alterSequence(c *diff.AlterSequence) rendered {
@@ -298,7 +303,8 @@ func functionDefinition(f *schema.Function) string {
 // function may be created before the tables its body reads.
 func (b *builder) createFunction(f *schema.Function) []string {
 	sql := []string{"SET check_function_bodies = false;", functionDefinition(f)}
-	return append(sql, b.objectMeta(schema.ID(schema.KindFunction, f.Key()), f.Comment, "", f.ACL)...)
+	sql = append(sql, b.objectMeta(schema.ID(schema.KindFunction, f.Key()), f.Comment, "", f.ACL)...)
+	return append(sql, b.ownerSQL(schema.ID(schema.KindFunction, f.Key()), f.Owner)...)
 }
 
 func viewWord(v *schema.View) string {
@@ -348,7 +354,7 @@ func (b *builder) createView(v *schema.View) []string {
 	for _, c := range v.Columns {
 		sql = append(sql, b.objectMeta(colID(k, c.Name), c.Comment, "", nil)...)
 	}
-	return sql
+	return append(sql, b.ownerSQL(schema.ID(schema.KindView, k), v.Owner)...)
 }
 
 func replaceView(v *schema.View) []string {

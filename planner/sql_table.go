@@ -98,7 +98,7 @@ func (b *builder) createTable(t *schema.Table) []string {
 			sql = append(sql, b.constraintMeta(k, c)...)
 		}
 	}
-	return sql
+	return append(sql, b.ownerSQL(schema.ID(schema.KindTable, k), t.Owner)...)
 }
 
 // columnDefinition is `name type [COLLATE c] [GENERATED ...] [DEFAULT d] [NOT NULL]`.
@@ -337,7 +337,7 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			s += " COLLATE " + to.Collation
 		}
 		if from.Type != to.Type {
-			s += " USING " + name + "::" + to.Type
+			s += " USING " + b.castExpr(name, from.Type, to.Type)
 		}
 		sql = append(sql, s+";")
 		if to.Default != "" {
@@ -350,12 +350,11 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			sql = append(sql, alter+"SET DEFAULT "+to.Default+";")
 		}
 	}
-	if from.NotNull != to.NotNull {
-		if to.NotNull {
-			sql = append(sql, alter+"SET NOT NULL;")
-		} else {
-			sql = append(sql, alter+"DROP NOT NULL;")
-		}
+	// SET NOT NULL comes before ADD ... IDENTITY (an identity column must be
+	// NOT NULL) and DROP NOT NULL after DROP IDENTITY (an identity column's
+	// NOT NULL cannot be dropped): "ALTER TABLE", ADD GENERATED / DROP IDENTITY.
+	if !from.NotNull && to.NotNull {
+		sql = append(sql, alter+"SET NOT NULL;")
 	}
 	switch {
 	case from.Identity == "" && to.Identity != "":
@@ -380,6 +379,9 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 			}
 		}
 	}
+	if from.NotNull && !to.NotNull {
+		sql = append(sql, alter+"DROP NOT NULL;")
+	}
 	sql = append(sql, columnSettings(k, to, from)...)
 	r.sql = sql
 	return r
@@ -395,6 +397,44 @@ func raiseSequenceValue(seq string, from, to *schema.Sequence) []string {
 	}
 	return []string{fmt.Sprintf("SELECT pg_catalog.setval(s, %d, false) FROM (SELECT %s::regclass AS s) seq\n"+
 		"WHERE coalesce(pg_catalog.pg_sequence_last_value(s), %d) < %d;", to.Min, seq, to.Min-1, to.Min)}
+}
+
+// castExpr returns expr, of type from, converted to type to for a USING
+// clause, a backfill or a sync trigger: expr::to, or expr::text::to when
+// either type is an enum (or an array of one) and the other is not a string
+// type. An enum has I/O conversion casts to and from string types only, so
+// there is no cast from one enum type to another, nor between an enum and
+// any other type (PostgreSQL "Enumerated Types", 8.7.4 Type Safety;
+// CREATE CAST, I/O conversion casts).
+func (b *builder) castExpr(expr, from, to string) string {
+	if !b.isEnum(from) && !b.isEnum(to) || stringType(from) || stringType(to) {
+		return expr + "::" + to
+	}
+	text := "text"
+	if strings.HasSuffix(to, "[]") {
+		text = "text[]"
+	}
+	return expr + "::" + text + "::" + to
+}
+
+// isEnum reports whether typ (format_type text) is an enum type of either
+// model, or an array of one.
+func (b *builder) isEnum(typ string) bool {
+	k := strings.TrimSuffix(typ, "[]")
+	for _, s := range []*schema.Schema{b.from, b.to} {
+		if t := s.Types[k]; t != nil && t.Kind == schema.TypeEnum {
+			return true
+		}
+	}
+	return false
+}
+
+// stringType reports whether typ (format_type text) is text, varchar or
+// char, or an array of one.
+func stringType(typ string) bool {
+	t := strings.TrimSuffix(typ, "[]")
+	return t == "text" || t == "character varying" || t == "character" ||
+		strings.HasPrefix(t, "character varying(") || strings.HasPrefix(t, "character(")
 }
 
 func withGenerated(c *schema.Column, g string) *schema.Column {

@@ -303,6 +303,8 @@ func changeID(ch diff.Change) string {
 		return schema.ID(schema.KindView, c.To.Key())
 	case *diff.SetPrivileges:
 		return c.ID
+	case *diff.SetOwner:
+		return c.ID
 	}
 	return fmt.Sprintf("%T", ch)
 }

@@ -36,11 +36,18 @@ const (
 	AnnotationBackfill    = "backfill"
 )
 
+// sqldefRenamed is the prefix of psqldef's column rename annotation
+// (`-- @renamed from=old_name`), accepted as an alias of renamed-from.
+const sqldefRenamed = "@renamed"
+
 // parseAnnotations finds pgshift directives in the comments of src (the
-// file's text as SplitSQL parsed it) and ties renamed-from directives to the
-// column defined on the same line. Errors name file:line:col.
+// file's text as SplitSQL parsed it) and ties renamed-from and backfill
+// directives to the column definition they follow on their line. psqldef's
+// `-- @renamed from=OLD` is read as `-- pgshift:renamed-from OLD`. A
+// directive that cannot be tied to a column is an error, never ignored.
+// Errors name file:line:col.
 func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error) {
-	if !strings.Contains(src, "pgshift:") {
+	if !strings.Contains(src, "pgshift:") && !strings.Contains(src, sqldefRenamed) {
 		return nil, nil
 	}
 	scan, err := pg_query.Scan(src)
@@ -49,88 +56,172 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 	}
 	b := []byte(src)
 	var out []Annotation
+	prevEnd := -1 // end of the last token that is not a comment
 	for _, tok := range scan.Tokens {
 		if tok.Token != pg_query.Token_SQL_COMMENT && tok.Token != pg_query.Token_C_COMMENT {
+			prevEnd = int(tok.End)
 			continue
 		}
 		text := src[tok.Start:tok.End]
-		i := strings.Index(text, "pgshift:")
-		if i < 0 {
-			continue
-		}
 		line, col := lineCol(b, int(tok.Start))
 		pos := fmt.Sprintf("%s:%d:%d", path, line, col)
-		fields := strings.Fields(strings.TrimSuffix(text[i+len("pgshift:"):], "*/"))
-		if len(fields) == 0 {
-			return nil, fmt.Errorf("%s: empty pgshift directive", pos)
-		}
-		switch fields[0] {
-		case AnnotationRenamedFrom:
-			if len(fields) != 2 {
-				return nil, fmt.Errorf("%s: want `pgshift:renamed-from OLD_NAME`", pos)
+		body := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(text, "--"), "/*"), "*/"))
+		var kind, arg string
+		switch i := strings.Index(text, "pgshift:"); {
+		case i >= 0:
+			rest := strings.TrimSpace(strings.TrimSuffix(text[i+len("pgshift:"):], "*/"))
+			kind, arg, _ = strings.Cut(rest, " ")
+			arg = strings.TrimSpace(arg)
+			if kind == "" {
+				return nil, fmt.Errorf("%s: empty pgshift directive", pos)
 			}
-			table, column, ok := columnOnLine(b, stmts, line)
+		case strings.HasPrefix(body, sqldefRenamed+" ") || body == sqldefRenamed:
+			from, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(body, sqldefRenamed)), "from=")
 			if !ok {
-				return nil, fmt.Errorf("%s: pgshift:renamed-from must stand on the line of a column definition in CREATE TABLE", pos)
+				return nil, fmt.Errorf("%s: want `@renamed from=OLD_NAME` (psqldef's column rename)", pos)
 			}
-			out = append(out, Annotation{Kind: AnnotationRenamedFrom, Table: table, Column: column, From: unquoteIdent(fields[1]), Pos: pos})
+			kind, arg = AnnotationRenamedFrom, from
+		default:
+			continue
+		}
+		// The column a directive is about is the one whose definition the
+		// comment follows on its line.
+		column := func() (table, column string, err error) {
+			if prevEnd < 0 {
+				return "", "", fmt.Errorf("%s: pgshift:%s must follow a column definition in CREATE TABLE on its line", pos, kind)
+			}
+			if l, _ := lineCol(b, prevEnd); l != line {
+				return "", "", fmt.Errorf("%s: pgshift:%s must follow a column definition in CREATE TABLE on its line (it stands on a line of its own)", pos, kind)
+			}
+			table, column, ok := columnBefore(stmts, int(tok.Start))
+			if !ok {
+				return "", "", fmt.Errorf("%s: pgshift:%s must follow a column definition in CREATE TABLE on its line", pos, kind)
+			}
+			return table, column, nil
+		}
+		switch kind {
+		case AnnotationRenamedFrom:
+			from, rest, ok := cutIdent(arg)
+			if !ok || strings.TrimSpace(rest) != "" {
+				return nil, fmt.Errorf("%s: want `pgshift:renamed-from OLD_NAME` (one name; double-quote a name with spaces or quotes)", pos)
+			}
+			table, column, err := column()
+			if err != nil {
+				return nil, err
+			}
+			if from == column {
+				return nil, fmt.Errorf("%s: pgshift:renamed-from names the column's own name %s", pos, QuoteIdent(from))
+			}
+			out = append(out, Annotation{Kind: AnnotationRenamedFrom, Table: table, Column: column, From: from, Pos: pos})
 		case AnnotationBackfill:
-			expr := strings.TrimSpace(strings.TrimSuffix(text[i+len("pgshift:"):], "*/"))
-			expr = strings.TrimSpace(strings.TrimPrefix(expr, AnnotationBackfill))
+			expr := arg
 			if expr == "" {
 				return nil, fmt.Errorf("%s: want `pgshift:backfill EXPRESSION`", pos)
 			}
 			if _, err := pg_query.Parse("SELECT " + expr); err != nil {
 				return nil, fmt.Errorf("%s: pgshift:backfill: %v", pos, err)
 			}
-			table, column, ok := columnOnLine(b, stmts, line)
-			if !ok {
-				return nil, fmt.Errorf("%s: pgshift:backfill must stand on the line of a column definition in CREATE TABLE", pos)
+			table, column, err := column()
+			if err != nil {
+				return nil, err
 			}
 			out = append(out, Annotation{Kind: AnnotationBackfill, Table: table, Column: column, Expr: expr, Pos: pos})
 		case AnnotationDrop:
-			if len(fields) != 3 || (fields[1] != "table" && fields[1] != "column") {
+			fields := strings.Fields(arg)
+			if len(fields) != 2 || (fields[0] != "table" && fields[0] != "column") {
 				return nil, fmt.Errorf("%s: want `pgshift:drop table SCHEMA.TABLE` or `pgshift:drop column SCHEMA.TABLE.COLUMN`", pos)
 			}
-			parts := splitQualified(fields[2])
+			parts := splitQualified(fields[1])
 			a := Annotation{Kind: AnnotationDrop, Pos: pos}
 			switch {
-			case fields[1] == "table" && len(parts) == 2:
+			case fields[0] == "table" && len(parts) == 2:
 				a.Table = QualName(parts[0], parts[1])
-			case fields[1] == "column" && len(parts) == 3:
+			case fields[0] == "column" && len(parts) == 3:
 				a.Table, a.Column = QualName(parts[0], parts[1]), parts[2]
 			default:
 				return nil, fmt.Errorf("%s: pgshift:drop needs a schema-qualified name", pos)
 			}
 			out = append(out, a)
 		default:
-			return nil, fmt.Errorf("%s: unknown pgshift directive %q (known: renamed-from, drop, backfill)", pos, fields[0])
+			return nil, fmt.Errorf("%s: unknown pgshift directive %q (known: renamed-from, drop, backfill)", pos, kind)
 		}
 	}
 	return out, nil
 }
 
-// columnOnLine finds the CREATE TABLE column defined on a line: its table
-// ("schema.name" quoted, or just the quoted name when unqualified) and name.
-func columnOnLine(src []byte, stmts []Statement, line int) (table, column string, ok bool) {
-	for _, st := range stmts {
-		cs := st.Node.GetCreateStmt()
-		if cs == nil || cs.Relation == nil {
-			continue
+// cutIdent reads one identifier at the start of s: a double-quoted one
+// ("" stands for a quote; spaces allowed), or an unquoted word, folded to
+// lower case as PostgreSQL does. It returns the name and the rest of s.
+func cutIdent(s string) (name, rest string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", false
+	}
+	if s[0] != '"' {
+		end := strings.IndexAny(s, " \t")
+		if end < 0 {
+			end = len(s)
 		}
-		for _, el := range cs.TableElts {
-			cd := el.GetColumnDef()
-			if cd == nil || cd.Location < 0 {
+		if strings.ContainsRune(s[:end], '"') {
+			return "", "", false
+		}
+		return strings.ToLower(s[:end]), s[end:], true
+	}
+	var sb strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] == '"' {
+			if i+1 < len(s) && s[i+1] == '"' {
+				sb.WriteByte('"')
+				i++
 				continue
 			}
-			if l, _ := lineCol(src, int(cd.Location)); l == line {
-				t := QuoteIdent(cs.Relation.Relname)
-				if cs.Relation.Schemaname != "" {
-					t = QualName(cs.Relation.Schemaname, cs.Relation.Relname)
-				}
-				return t, cd.Colname, true
+			if sb.Len() == 0 {
+				return "", "", false
+			}
+			return sb.String(), s[i+1:], true
+		}
+		sb.WriteByte(s[i])
+	}
+	return "", "", false // unterminated
+}
+
+// columnBefore finds the CREATE TABLE element that a comment at byte
+// offset off follows: the last table element of the statement holding off
+// that starts before it. It must be a column definition; the result is its
+// table ("schema.name" quoted, or just the quoted name when unqualified)
+// and name.
+func columnBefore(stmts []Statement, off int) (table, column string, ok bool) {
+	for _, st := range stmts {
+		if off < st.Offset || off > st.Offset+len(st.Text) {
+			continue
+		}
+		cs := st.Node.GetCreateStmt()
+		if cs == nil || cs.Relation == nil {
+			return "", "", false
+		}
+		var last *pg_query.ColumnDef
+		lastLoc := -1
+		for _, el := range cs.TableElts {
+			loc := -1
+			if cd := el.GetColumnDef(); cd != nil {
+				loc = int(cd.Location)
+			} else if c := el.GetConstraint(); c != nil {
+				loc = int(c.Location)
+			} else if l := el.GetTableLikeClause(); l != nil && l.Relation != nil {
+				loc = int(l.Relation.Location)
+			}
+			if loc >= 0 && loc < off && loc > lastLoc {
+				lastLoc, last = loc, el.GetColumnDef()
 			}
 		}
+		if last == nil {
+			return "", "", false
+		}
+		t := QuoteIdent(cs.Relation.Relname)
+		if cs.Relation.Schemaname != "" {
+			t = QualName(cs.Relation.Schemaname, cs.Relation.Relname)
+		}
+		return t, last.Colname, true
 	}
 	return "", "", false
 }
@@ -184,5 +275,34 @@ func resolveAnnotations(s *Schema, anns []Annotation) ([]Annotation, error) {
 		}
 		anns[i].Table = found[0]
 	}
+	for _, a := range anns {
+		if a.Kind != AnnotationRenamedFrom {
+			continue
+		}
+		if t := s.Tables[a.Table]; t != nil && t.Column(a.From) != nil {
+			return nil, fmt.Errorf("%s: pgshift:renamed-from %s: table %s still has a column %s", a.Pos, QuoteIdent(a.From), a.Table, QuoteIdent(a.From))
+		}
+	}
 	return anns, nil
+}
+
+// FileAnnotations returns the pgshift directives of the files a schema was
+// read from (ReadSchemaFile), each tied to its column as parseAnnotations
+// does. Errors name file:line:col.
+func FileAnnotations(files []SchemaFile) ([]Annotation, error) {
+	var anns []Annotation
+	for _, f := range files {
+		a, err := parseAnnotations(f.Path, string(f.Src), f.Stmts)
+		if err != nil {
+			return nil, err
+		}
+		anns = append(anns, a...)
+	}
+	return anns, nil
+}
+
+// ResolveAnnotations qualifies the tables of anns against the loaded model
+// s and checks renamed-from directives against it (see resolveAnnotations).
+func ResolveAnnotations(s *Schema, anns []Annotation) ([]Annotation, error) {
+	return resolveAnnotations(s, anns)
 }

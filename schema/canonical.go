@@ -16,14 +16,18 @@ type CanonicalOptions struct {
 	// order (ALTER TABLE ADD COLUMN always appends, so a migrated database
 	// may differ from a fresh load only in column order).
 	IgnoreColumnOrder bool
+	// Owners keeps the Owner fields (left out by default: two loads of one
+	// file by different roles own their objects differently).
+	Owners bool
 }
 
 // Canonical returns a deterministic, line-oriented text of the whole model,
 // suitable for comparing two databases byte for byte and for showing a
 // readable diff (see CanonicalDiff). It is indented JSON with object keys in
-// sorted order and fields that hold their zero value left out. Owner fields,
-// ServerVersionNum and extension comments (which extension scripts set) are
-// omitted; everything else in the model is included.
+// sorted order and fields that hold their zero value left out. Owner fields
+// (unless opts.Owners), ServerVersionNum and extension comments (which
+// extension scripts set) are omitted; everything else in the model is
+// included.
 func Canonical(s *Schema, opts CanonicalOptions) string {
 	if s == nil {
 		return "null\n"
@@ -60,7 +64,7 @@ func Canonical(s *Schema, opts CanonicalOptions) string {
 			}
 		}
 	}
-	tree = Prune(tree)
+	tree = prune(tree, opts.Owners)
 	out, err := json.MarshalIndent(tree, "", "  ")
 	if err != nil {
 		return fmt.Sprintf("canonical: %v\n", err)
@@ -77,15 +81,18 @@ func columnName(v any) string {
 // Prune drops Owner keys and zero values ("", false, 0, null, empty lists
 // and objects) from a decoded JSON tree; absent means zero, so comparison is
 // unaffected.
-func Prune(v any) any {
+func Prune(v any) any { return prune(v, false) }
+
+// prune is Prune that keeps Owner keys when owners is true.
+func prune(v any, owners bool) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if k == "Owner" {
+			if k == "Owner" && !owners {
 				delete(x, k)
 				continue
 			}
-			e = Prune(e)
+			e = prune(e, owners)
 			if isZero(e) {
 				delete(x, k)
 			} else {
@@ -95,7 +102,7 @@ func Prune(v any) any {
 		return x
 	case []any:
 		for i, e := range x {
-			e = Prune(e)
+			e = prune(e, owners)
 			if e == nil {
 				// keep positions in lists stable
 				e = map[string]any{}

@@ -19,11 +19,14 @@ import (
 func EmptyModel(serverVersionNum int, bootstrap string) *Schema {
 	s := NewSchema()
 	s.ServerVersionNum = serverVersionNum
-	public := &Namespace{Name: "public", Comment: "standard public schema", ACL: []string{"PUBLIC=USAGE"}, Owner: "pg_database_owner"}
+	// The public schema's owner is its default one (pg_database_owner, or
+	// bootstrap before 15): "" in the model, as Introspect reports a
+	// default owner (it is not a choice of the schema's).
+	public := &Namespace{Name: "public", Comment: "standard public schema", ACL: []string{"PUBLIC=USAGE"}}
 	if serverVersionNum < 150000 {
 		public.ACL = []string{"PUBLIC=CREATE", "PUBLIC=USAGE"}
-		public.Owner = bootstrap
 	}
+	_ = bootstrap
 	s.Namespaces[public.Key()] = public
 	s.Extensions[QuoteIdent("plpgsql")] = &Extension{Name: "plpgsql", Schema: "pg_catalog", Version: "1.0", Comment: "PL/pgSQL procedural language"}
 	return s

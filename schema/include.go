@@ -148,7 +148,7 @@ func (r *includeReader) read(path string, stack []string) error {
 	if err != nil {
 		return fmt.Errorf("read schema file: %w", err)
 	}
-	stmts, metas, err := splitSQL(path, src)
+	stmts, metas, err := splitSQL(path, src, true)
 	if err != nil {
 		return err
 	}

@@ -295,7 +295,13 @@ WHERE deptype = 'e' AND refclassid = 'pg_extension'::regclass`, func(r pgx.Rows)
 
 func (in *introspector) readNamespaces(ctx context.Context) error {
 	return in.query(ctx, `
-SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner), coalesce(d.description, ''),
+SELECT n.oid, n.nspname,
+       -- The public schema's owner in a fresh database (pg_database_owner
+       -- from PostgreSQL 15, the bootstrap superuser before) is no choice
+       -- of the schema's: "" as for any owner not declared.
+       CASE WHEN n.nspname = 'public' AND (n.nspowner = 10 OR pg_get_userbyid(n.nspowner) = 'pg_database_owner')
+            THEN '' ELSE pg_get_userbyid(n.nspowner) END,
+       coalesce(d.description, ''),
        `+aclSQL("n.nspacl", "n", "n.nspowner")+`
 FROM pg_namespace n`+commentJoin("d", "pg_namespace", "n.oid", "0")+`
 WHERE `+userNamespace+` AND `+notExtMember("pg_namespace", "n.oid"), func(r pgx.Rows) error {

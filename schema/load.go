@@ -2,8 +2,6 @@ package schema
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +16,10 @@ import (
 )
 
 // ScratchPrefix starts the name of every scratch database LoadSQL and
-// EmptyFrom create; the full name is ScratchPrefix + "<pid>_<random>", so
-// databases left behind by a killed process can be recognised.
+// EmptyFrom create; the full name is ScratchPrefix +
+// "<pid>_<host>_<boot>_<start>_<random>" (see scratchName), so databases left
+// behind by a killed process can be recognised and dropped by a later run
+// (dropStaleScratch).
 const ScratchPrefix = "pgshift_scratch_"
 
 // dropTimeout bounds the DROP DATABASE of a scratch database. Dropping a
@@ -43,42 +43,22 @@ type LoadTimings struct {
 	Parse, Exec, Introspect time.Duration
 }
 
-// Load returns the model of src. src is either a postgres:// or
-// postgresql:// URL (the database is introspected) or a path ending in
-// ".sql" (loaded with LoadSQL through the dev server devURL) or
-// "dir://PATH", a migrations directory whose up migrations are replayed in
-// version order on the dev server (LoadMigrationDir). An empty src
-// means the URL in DATABASE_URL or, when that is empty too, the libpq PG*
-// environment variables. Errors name the source.
-func Load(ctx context.Context, src, devURL string) (*Schema, error) {
-	r, err := LoadSource(ctx, src, devURL)
+// LoadURL introspects the database at u (a postgres:// or postgresql://
+// URL, or "" for DATABASE_URL and then the libpq PG* variables); runner
+// parameters (x-...) are removed first (CleanURL). Turning a --from/--to
+// argument into a model is package schema/source's job. Errors name the host.
+func LoadURL(ctx context.Context, u string) (*LoadResult, error) {
+	start := time.Now()
+	s, err := introspectURL(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return r.Schema, nil
+	return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
 }
 
-// LoadSource is Load that also returns the loader's notes.
-func LoadSource(ctx context.Context, src, devURL string) (*LoadResult, error) {
-	switch {
-	case IsURL(src) || src == "":
-		start := time.Now()
-		s, err := introspectURL(ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		return &LoadResult{Schema: s, Timings: LoadTimings{Introspect: time.Since(start)}}, nil
-	case IsDirSource(src):
-		return LoadMigrationDir(ctx, devURL, strings.TrimPrefix(src, DirPrefix), "")
-	case strings.HasSuffix(strings.ToLower(src), ".sql") || isDir(src):
-		return LoadSQLFile(ctx, devURL, src)
-	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files or dir://<migrations directory>", src)
-	}
-}
-
-// isDir reports whether path is a directory (a desired schema in several files).
-func isDir(path string) bool {
+// IsSchemaDir reports whether path is a directory (a desired schema in
+// several .sql files, read in name order).
+func IsSchemaDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
@@ -164,7 +144,10 @@ func introspectURL(ctx context.Context, u string) (*Schema, error) {
 
 // LoadSQL loads the schema file at path into a fresh scratch database on
 // the dev server devURL and returns its introspected model. The file is
-// parsed first (nothing is executed when parsing fails); pure data
+// split first (SplitStatements: a statement pgshift's parser does not know
+// is left to the dev server, so syntax of a newer major loads on a dev
+// server of that major; a syntax error either rejects is reported at its
+// position as the parser saw it); pure data
 // statements are skipped; roles it refers to that do not exist are created
 // cluster-wide as NOLOGIN stubs. The scratch database is always dropped,
 // also on error and cancellation. Errors in the file are *PosError values
@@ -180,6 +163,9 @@ func LoadSQL(ctx context.Context, devURL, path string) (*Schema, error) {
 // LoadSQLFile is LoadSQL that also returns the loader's notes.
 func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) {
 	start := time.Now()
+	// The dev server decides about statements pgshift's parser does not
+	// know (syntax newer than ParserMajor): ReadSchemaFile keeps them
+	// (SplitStatements).
 	stmts, files, err := ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
@@ -208,7 +194,11 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 			exec = append(exec, st)
 		}
 	}
+	owners := ownerClauses(path, exec)
 	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+		if err := newerSyntaxPossible(admin, exec); err != nil {
+			return err
+		}
 		// The parse trees are needed until the statements have run, not
 		// during the introspection after it (for a 10 MB file each takes
 		// some hundreds of MB): the closure must not keep them.
@@ -231,6 +221,13 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 			return fmt.Errorf("introspect %s loaded on the dev server: %w", path, err)
 		}
 		res.Timings.Introspect = time.Since(istart)
+		loader, err := blankLoaderOwners(ctx, ic, s)
+		if err != nil {
+			return err
+		}
+		if n := loaderOwnerNote(owners, loader); n != "" {
+			res.Notes = append(res.Notes, n)
+		}
 		if s.Annotations, err = resolveAnnotations(s, anns); err != nil {
 			return err
 		}
@@ -242,6 +239,27 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 	}
 	res.Timings.Exec = time.Since(start) - res.Timings.Introspect
 	return res, nil
+}
+
+// newerSyntaxPossible returns the parse error of the first statement in
+// stmts that pgshift's parser rejected (Statement.Unparsed) when the dev
+// server of admin is not newer than ParserMajor: its grammar has nothing the
+// parser lacks, so the statement is an error and nothing is executed.
+func newerSyntaxPossible(admin *pgx.Conn, stmts []Statement) error {
+	for _, st := range stmts {
+		if st.Unparsed == nil {
+			continue
+		}
+		var major int
+		if f := strings.FieldsFunc(admin.PgConn().ParameterStatus("server_version"), func(r rune) bool { return r < '0' || r > '9' }); len(f) > 0 {
+			major, _ = strconv.Atoi(f[0])
+		}
+		if major > 0 && major <= ParserMajor {
+			return st.Unparsed
+		}
+		return nil
+	}
+	return nil
 }
 
 // EmptyFrom returns the model of a freshly created, empty database on the
@@ -277,7 +295,9 @@ func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, sc
 		return err
 	}
 	defer admin.Close(context.Background())
-	name, err := scratchName()
+	self := currentProc()
+	dropStaleScratch(ctx, admin, self)
+	name, err := scratchName(self)
 	if err != nil {
 		return err
 	}
@@ -315,15 +335,6 @@ func dropScratch(devURL, ident string) error {
 		return fmt.Errorf("drop scratch database %s: %w", ident, err)
 	}
 	return nil
-}
-
-// scratchName returns ScratchPrefix + "<pid>_<8 random hex digits>".
-func scratchName() (string, error) {
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("scratch database name: %w", err)
-	}
-	return fmt.Sprintf("%s%d_%s", ScratchPrefix, os.Getpid(), hex.EncodeToString(b[:])), nil
 }
 
 // withDatabase returns a keyword/value connection string for the server of
@@ -397,6 +408,9 @@ func stmtError(path string, st Statement, err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return &PosError{File: path, Line: line, Col: col, Msg: err.Error(), Err: err}
+	}
+	if st.Unparsed != nil && pe.Code == "42601" { // syntax_error: the server agrees with pgshift's parser
+		return st.Unparsed
 	}
 	if pe.Position > 0 {
 		// Position is a 1-based character index into the statement text.

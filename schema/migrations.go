@@ -118,7 +118,8 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: goose Go migration (version %s): pgshift cannot run Go code, so what it changes is not in the replayed schema", m.File, m.Version))
 			continue
 		}
-		st, err := SplitSQL(m.File, []byte(m.Up))
+		// The dev server decides about syntax newer than ParserMajor.
+		st, err := SplitStatements(m.File, []byte(m.Up))
 		if err != nil {
 			return nil, &ReplayError{Migration: m, Err: err}
 		}
@@ -171,6 +172,9 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 		}
 		if nsp != "" {
 			DropRunnerTable(s, nsp, table.Name)
+		}
+		if _, err := blankLoaderOwners(ctx, ic, s); err != nil {
+			return err
 		}
 		res.Schema = s
 		return nil

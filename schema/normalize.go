@@ -14,13 +14,18 @@ import (
 //
 // Why: pg_get_constraintdef output is not always a fixpoint. A CHECK written
 // as `col IN ('a', 'b')` on a varchar column is stored and printed as
-// `(col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`; when
-// that text is parsed again, PostgreSQL's parse analysis pushes the array
-// cast down to the elements (transformArrayExpr) and stores
-// `ARRAY[('a'::character varying)::text, ...]`. Both are one expression.
-// The normal form applies the same push-down to the raw parse tree and
-// deparses it with pg_query, so both spellings compare equal and the text
-// the planner emits reads back as itself.
+// `(col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])` (an
+// implicit ArrayCoerceExpr); when that text is parsed again, PostgreSQL's
+// parse analysis pushes the array cast down to the elements
+// (transformArrayExpr) and stores `ARRAY[('a'::character varying)::text,
+// ...]`, which a fresh load of the file never stores. Both spellings are one
+// expression. The normal form is the one that reads back as what a fresh load
+// stores: the array of ANY/ALL without the varchar-to-text cast
+// (`= ANY (ARRAY['a'::character varying, ...])`; the server adds the same
+// implicit coercion again, make_scalar_array_op), so that the text the
+// planner emits gives the catalog of a fresh load, not only an equal model.
+// Other array casts are pushed down to the elements, as parse analysis
+// does. The rewrites work on the raw parse tree, deparsed with pg_query.
 //
 // Definitions that do not parse are returned unchanged.
 func normalizeCheck(def string) string {
@@ -32,12 +37,65 @@ func normalizeCheck(def string) string {
 	if err != nil {
 		return def
 	}
-	WalkNodes(tree.ProtoReflect(), PushDownArrayCast)
+	WalkNodes(tree.ProtoReflect(), func(n *pg_query.Node) {
+		dropVarcharArrayCoerce(n)
+		PushDownArrayCast(n)
+	})
 	out, err := pg_query.Deparse(tree)
 	if err != nil || !strings.HasPrefix(out, prefix) {
 		return def
 	}
 	return strings.TrimPrefix(out, prefix)
+}
+
+// dropVarcharArrayCoerce rewrites the array operand of `x op ANY/ALL (...)`
+// when it is an array of varchar-cast elements coerced to text[], in either
+// spelling — `CAST(ARRAY[e1::varchar, ...] AS text[])` or
+// `ARRAY[e1::varchar::text, ...]` — into `ARRAY[e1::varchar, ...]`, which
+// parse analysis coerces to text[] again (varchar to text is binary
+// coercible: PostgreSQL docs, "Type Conversion", operators).
+func dropVarcharArrayCoerce(n *pg_query.Node) {
+	ae := n.GetAExpr()
+	if ae == nil || (ae.Kind != pg_query.A_Expr_Kind_AEXPR_OP_ANY && ae.Kind != pg_query.A_Expr_Kind_AEXPR_OP_ALL) || ae.Rexpr == nil {
+		return
+	}
+	if tc := ae.Rexpr.GetTypeCast(); tc != nil && isTypeName(tc.TypeName, "text", 1) {
+		if arr := tc.Arg.GetAArrayExpr(); arr != nil && len(arr.Elements) > 0 && allElems(arr, func(e *pg_query.Node) bool {
+			return isTypeName(e.GetTypeCast().GetTypeName(), "varchar", 0)
+		}) {
+			ae.Rexpr = tc.Arg
+		}
+		return
+	}
+	arr := ae.Rexpr.GetAArrayExpr()
+	if arr == nil || len(arr.Elements) == 0 || !allElems(arr, func(e *pg_query.Node) bool {
+		tc := e.GetTypeCast()
+		return isTypeName(tc.GetTypeName(), "text", 0) && isTypeName(tc.GetArg().GetTypeCast().GetTypeName(), "varchar", 0)
+	}) {
+		return
+	}
+	for i, e := range arr.Elements {
+		arr.Elements[i] = e.GetTypeCast().Arg
+	}
+}
+
+func allElems(arr *pg_query.A_ArrayExpr, ok func(*pg_query.Node) bool) bool {
+	for _, e := range arr.Elements {
+		if !ok(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// isTypeName reports whether tn names the type name (last name part, e.g.
+// "varchar" for pg_catalog.varchar / character varying) with dims array
+// dimensions and no type modifier.
+func isTypeName(tn *pg_query.TypeName, name string, dims int) bool {
+	if tn == nil || len(tn.Names) == 0 || len(tn.ArrayBounds) != dims || len(tn.Typmods) > 0 {
+		return false
+	}
+	return tn.Names[len(tn.Names)-1].GetString_().GetSval() == name
 }
 
 // PushDownArrayCast rewrites `CAST(ARRAY[e1, e2] AS t[])` into

@@ -26,12 +26,22 @@ type Statement struct {
 	Line, Col int
 	// Kind is the parse node type, e.g. "CreateStmt", "SelectStmt", "DoStmt".
 	Kind string
-	// Node is the parsed statement.
+	// Node is the parsed statement; nil when Unparsed is set.
 	Node *pg_query.Node
+	// Unparsed is set (by SplitStatements only) when pgshift's parser, which
+	// knows the grammar of PostgreSQL ParserMajor, rejects the statement: it
+	// is the located parse error. The statement may still be valid for a
+	// newer server (e.g. `GENERATED ALWAYS AS (...) VIRTUAL` on 18), which is
+	// left to decide: a syntax error from the server is reported as this error.
+	Unparsed *PosError
 	// File is the file the statement comes from when it was read with
 	// ReadSchemaFile (an included file), else "" (the file being split).
 	File string
 }
+
+// ParserMajor is the PostgreSQL major whose grammar pgshift's parser
+// (pg_query_go v5, libpg_query 16) knows.
+const ParserMajor = 16
 
 // PosError is an error located in a SQL file: it prints as
 // "file:line:col: message". Err is the underlying error (a *pgconn.PgError
@@ -41,6 +51,7 @@ type PosError struct {
 	Line, Col int
 	Msg       string
 	Err       error
+	offset    int // byte offset in the file, for SplitStatements
 }
 
 // Error returns "file:line:col: message".
@@ -65,12 +76,61 @@ var copyFromStdin = regexp.MustCompile(`(?i)^\s*COPY\s[^;]*\bFROM\s+STDIN\b`)
 // error: schema files must not carry data. Errors are *PosError values
 // printed as "file:line:col: message".
 func SplitSQL(path string, src []byte) ([]Statement, error) {
-	stmts, _, err := splitSQL(path, src)
+	stmts, _, err := splitSQL(path, src, false)
 	return stmts, err
 }
 
-// splitSQL is SplitSQL that also returns the psql meta-command lines.
-func splitSQL(path string, src []byte) ([]Statement, []metaCommand, error) {
+// SplitStatements is SplitSQL for files a server will run (schema files
+// loaded on the dev server, replayed migrations): it does not depend on the
+// parser knowing every statement. Where the parser rejects a statement
+// (syntax of a major newer than ParserMajor, or a real syntax error), the
+// statement's extent is found with the scanner (pg_query.Scan: quotes,
+// dollar quotes and comments, not the grammar) and it is returned with Node
+// nil and Unparsed set; the statements around it are parsed as usual. The
+// errors are SplitSQL's otherwise.
+func SplitStatements(path string, src []byte) ([]Statement, error) {
+	stmts, _, err := splitSQL(path, src, true)
+	return stmts, err
+}
+
+// SplitSQLOffline is SplitSQL for the offline loader: a statement the
+// parser rejects is an error at its position that names the statement and
+// says that syntax of a major newer than ParserMajor needs a dev database
+// (the offline model is built from the parse tree alone).
+func SplitSQLOffline(path string, src []byte) ([]Statement, error) {
+	stmts, err := SplitStatements(path, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := UnparsedError(stmts); err != nil {
+		return nil, err
+	}
+	return stmts, nil
+}
+
+// UnparsedError returns, for the first statement of stmts the parser
+// rejected (Statement.Unparsed), the error the offline loader reports: at
+// its position, naming the statement, saying that syntax of a major newer
+// than ParserMajor needs a dev database. nil when every statement parsed.
+func UnparsedError(stmts []Statement) error {
+	for _, st := range stmts {
+		if u := st.Unparsed; u != nil {
+			head, _, _ := strings.Cut(st.Text, "\n")
+			if r := []rune(head); len(r) > 80 {
+				head = string(r[:80]) + "..."
+			}
+			msg := fmt.Sprintf("%s in statement %q (at %d:%d): pgshift's parser knows the PostgreSQL %d grammar; "+
+				"if this is syntax of a newer major, offline mode cannot model it: use a dev database of that major "+
+				"(--dev-url, or its server binaries: --pg-bin) instead of --offline", u.Msg, head, st.Line, st.Col, ParserMajor)
+			return &PosError{File: u.File, Line: u.Line, Col: u.Col, Msg: msg, Err: u.Err, offset: u.offset}
+		}
+	}
+	return nil
+}
+
+// splitSQL is SplitSQL (lenient: SplitStatements) that also returns the
+// psql meta-command lines.
+func splitSQL(path string, src []byte, lenient bool) ([]Statement, []metaCommand, error) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		l, c := lineCol(src, i)
 		return nil, nil, &PosError{File: path, Line: l, Col: c, Msg: "file contains a NUL byte; is it a SQL text file?"}
@@ -80,34 +140,76 @@ func splitSQL(path string, src []byte) ([]Statement, []metaCommand, error) {
 		return nil, nil, err
 	}
 	text := string(clean)
-	tree, err := pg_query.Parse(text)
-	if err != nil {
-		var pe *pgparser.Error
-		if errors.As(err, &pe) {
-			off := len(text)
-			if pe.Cursorpos > 0 {
-				off = charToByte(text, 0, pe.Cursorpos-1)
-			}
-			l, c := lineCol(clean, off)
-			return nil, nil, &PosError{File: path, Line: l, Col: c, Msg: pe.Message, Err: err}
-		}
-		return nil, nil, fmt.Errorf("%s: parse: %w", path, err)
-	}
-	stmts := make([]Statement, 0, len(tree.Stmts))
 	pos := posTracker{src: clean, line: 1}
-	for _, raw := range tree.Stmts {
-		start := int(raw.StmtLocation)
-		end := len(text)
-		if raw.StmtLen > 0 {
-			end = start + int(raw.StmtLen)
+	var stmts []Statement
+	for off := 0; off < len(text); {
+		tree, err := pg_query.Parse(text[off:])
+		if err == nil {
+			stmts = appendParsed(stmts, &pos, text, off, len(text), tree)
+			break
 		}
-		start = skipSpaceAndComments(text, start, end)
-		if start >= end || raw.Stmt == nil {
+		perr := parseError(path, clean, off, err)
+		var pe *PosError
+		if !lenient || !errors.As(perr, &pe) {
+			return nil, nil, perr
+		}
+		errOff := pe.offset
+		start, end, ok := unparsedExtent(text, off, errOff)
+		if !ok {
+			return nil, nil, perr
+		}
+		if start > off {
+			head, herr := pg_query.Parse(text[off:start])
+			if herr != nil {
+				return nil, nil, parseError(path, clean, off, herr)
+			}
+			stmts = appendParsed(stmts, &pos, text, off, start, head)
+		}
+		if s := skipSpaceAndComments(text, start, end); s < end {
+			l, c := pos.at(s)
+			stmts = append(stmts, Statement{
+				Text:     strings.TrimRight(text[s:end], " \t\r\n"),
+				Offset:   s,
+				Line:     l,
+				Col:      c,
+				Unparsed: pe,
+			})
+		}
+		off = end + 1 // past the ';'
+	}
+	return stmts, metas, nil
+}
+
+// parseError locates a pg_query parse error of text[off:] in the file.
+func parseError(path string, clean []byte, off int, err error) error {
+	var pe *pgparser.Error
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%s: parse: %w", path, err)
+	}
+	text := string(clean)
+	at := len(text)
+	if pe.Cursorpos > 0 {
+		at = off + charToByte(text[off:], 0, pe.Cursorpos-1)
+	}
+	l, c := lineCol(clean, at)
+	return &PosError{File: path, Line: l, Col: c, Msg: pe.Message, Err: err, offset: at}
+}
+
+// appendParsed appends the statements of tree, the parse of text[off:end].
+func appendParsed(stmts []Statement, pos *posTracker, text string, off, end int, tree *pg_query.ParseResult) []Statement {
+	for _, raw := range tree.Stmts {
+		start := off + int(raw.StmtLocation)
+		e := end
+		if raw.StmtLen > 0 {
+			e = start + int(raw.StmtLen)
+		}
+		start = skipSpaceAndComments(text, start, e)
+		if start >= e || raw.Stmt == nil {
 			continue
 		}
 		l, c := pos.at(start)
 		stmts = append(stmts, Statement{
-			Text:   strings.TrimRight(text[start:end], " \t\r\n"),
+			Text:   strings.TrimRight(text[start:e], " \t\r\n"),
 			Offset: start,
 			Line:   l,
 			Col:    c,
@@ -115,7 +217,49 @@ func splitSQL(path string, src []byte) ([]Statement, []metaCommand, error) {
 			Node:   raw.Stmt,
 		})
 	}
-	return stmts, metas, nil
+	return stmts
+}
+
+// unparsedExtent returns the byte range [start, end) of the statement of
+// text that holds the parse error at errOff, searching from off: start is
+// just past the last top-level ';' token before errOff after which the text
+// from off parses (a ';' inside a BEGIN ATOMIC body does not end a
+// statement), end the first ';' token at or after errOff (or the end of the
+// text). Tokens come from the scanner, so semicolons in strings, quoted
+// identifiers, dollar-quoted bodies and comments are not taken for ends.
+// ok is false when the scanner rejects the text.
+func unparsedExtent(text string, off, errOff int) (start, end int, ok bool) {
+	const maxExtentTries = 64
+	scan, err := pg_query.Scan(text[off:])
+	if err != nil {
+		return 0, 0, false
+	}
+	var semis []int // offsets of ';' tokens in text
+	for _, tok := range scan.Tokens {
+		if tok.Token == pg_query.Token_ASCII_59 {
+			semis = append(semis, off+int(tok.Start))
+		}
+	}
+	start, end = off, len(text)
+	tries, nearest := 0, -1
+	for i := len(semis) - 1; i >= 0; i-- {
+		if semis[i] >= errOff {
+			end = semis[i]
+			continue
+		}
+		if nearest < 0 {
+			nearest = semis[i] + 1
+		}
+		// Bounded: past maxExtentTries candidates (a long BEGIN ATOMIC
+		// body), the nearest ';' is taken.
+		if tries++; tries > maxExtentTries {
+			return nearest, end, true
+		}
+		if _, err := pg_query.Parse(text[off : semis[i]+1]); err == nil {
+			return semis[i] + 1, end, true
+		}
+	}
+	return start, end, true
 }
 
 // nodeKind returns the parse node type name, e.g. "CreateStmt".
@@ -395,6 +539,9 @@ func referencedRoles(stmts []Statement) []string {
 	seen := map[string]bool{}
 	created := map[string]bool{}
 	for _, st := range stmts {
+		if st.Node == nil {
+			continue // Unparsed: its roles are not known
+		}
 		if cr := st.Node.GetCreateRoleStmt(); cr != nil {
 			created[cr.Role] = true
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/pgshift/pgshift/emit/apply"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // defaultRefusedHazards need --allow-hazards before apply runs a step that
@@ -227,7 +228,7 @@ func savedPlan(ctx context.Context, e env, f applyFlags) (*planner.Plan, *schema
 	if r.SourceFingerprint == "" || r.TargetFingerprint == "" {
 		return nil, nil, apply.Target{}, fmt.Errorf("--plan %s has no source_fingerprint/target_fingerprint: make it with pgshift diff --format json", f.plan)
 	}
-	src, err := schema.LoadSource(ctx, f.url, f.dev.devURL)
+	src, err := source.LoadArg(ctx, f.url, f.dev.devURL)
 	if err != nil {
 		return nil, nil, apply.Target{}, err
 	}

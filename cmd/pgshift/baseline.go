@@ -18,6 +18,7 @@ import (
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // baselineFlags are the flags of baseline.
@@ -129,7 +130,7 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 	if err != nil {
 		return err
 	}
-	live, err := schema.LoadSource(ctx, dbURL, "")
+	live, err := source.LoadArg(ctx, dbURL, "")
 	if err != nil {
 		return err
 	}
@@ -203,6 +204,9 @@ func runBaseline(ctx context.Context, e env, f baselineFlags) error {
 		return fmt.Errorf("replay the baseline: %w", err)
 	}
 	applyFilter(flt, r.Schema)
+	// As drift does: owners the replayed migrations leave to whoever runs
+	// them (the dev server's user here) are not compared.
+	schema.ForgetOwners(live.Schema, r.Schema)
 	check, err := planner.Build(r.Schema, live.Schema, drift.PlanOptions())
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pgshift/pgshift/internal/config"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // configFlags are --config and --env (every command).
@@ -102,7 +103,7 @@ func applyConfig(cmd *cobra.Command, e env, c configFlags) error {
 			if v == "" {
 				continue
 			}
-			if configPathKeys[s.Key] && !filepath.IsAbs(v) && !schema.IsURL(v) && !isGitSource(v) {
+			if configPathKeys[s.Key] && !filepath.IsAbs(v) && !schema.IsURL(v) && !source.IsGit(v) {
 				v = filepath.Join(filepath.Dir(path), v)
 			}
 			if err := cmd.Flags().Set(name, v); err != nil {

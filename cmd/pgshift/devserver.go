@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +11,7 @@ import (
 	"github.com/pgshift/pgshift/internal/devdb"
 	"github.com/pgshift/pgshift/schema"
 	"github.com/pgshift/pgshift/schema/offline"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // pgSearchRoots overrides devdb.DefaultSearchRoots (tests).
@@ -100,109 +97,6 @@ func (d *devSource) Close() {
 	d.server = nil
 }
 
-// gitSource is a source spelled git:REV:PATH.
-func isGitSource(src string) bool { return strings.HasPrefix(src, "git:") }
-
-// readGit returns the contents of PATH at REV (git show REV:PATH, run in
-// the current directory's repository).
-func readGit(ctx context.Context, src string) ([]byte, error) {
-	spec := strings.TrimPrefix(src, "git:")
-	rev, path, ok := strings.Cut(spec, ":")
-	if !ok || rev == "" || path == "" {
-		return nil, fmt.Errorf("source %q: want git:REV:PATH", src)
-	}
-	// git show REV:PATH takes paths relative to the repository root unless
-	// they start with ./ ; accept paths relative to the working directory.
-	if !strings.HasPrefix(path, "./") && !strings.HasPrefix(path, "/") {
-		path = "./" + path
-	}
-	cmd := exec.CommandContext(ctx, "git", "show", rev+":"+path)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("source %s: git show: %v: %s", src, err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
-}
-
-// isFileSource reports whether src is a schema file (on disk or in git).
-func isFileSource(src string) bool {
-	return isGitSource(src) || strings.HasSuffix(strings.ToLower(src), ".sql")
-}
-
-// isSchemaSource reports whether src is a desired schema that needs a dev
-// server or the offline loader: a schema file, or a directory of .sql files.
-func isSchemaSource(src string) bool {
-	if isFileSource(src) {
-		return true
-	}
-	if schema.IsURL(src) || schema.IsDirSource(src) || src == "" {
-		return false
-	}
-	st, err := os.Stat(src)
-	return err == nil && st.IsDir()
-}
-
-// loadSide loads one side of a comparison (online).
-func loadSide(ctx context.Context, src string, dev *devSource) (*schema.LoadResult, error) {
-	if schema.IsURL(src) || src == "" {
-		return schema.LoadSource(ctx, src, "")
-	}
-	url, err := dev.URL(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !isGitSource(src) {
-		return schema.LoadSource(ctx, src, url)
-	}
-	data, err := readGit(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	// Load through a temporary copy; messages name the git source.
-	dir, err := os.MkdirTemp("", "pgshift-git-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	tmp := filepath.Join(dir, "schema.sql")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return nil, err
-	}
-	r, err := schema.LoadSQLFile(ctx, url, tmp)
-	if err != nil {
-		var pe *schema.PosError
-		if errors.As(err, &pe) {
-			pe.File = src
-			return nil, pe
-		}
-		return nil, errors.New(strings.ReplaceAll(err.Error(), tmp, src))
-	}
-	for i, n := range r.Notes {
-		r.Notes[i] = strings.ReplaceAll(n, tmp, src)
-	}
-	return r, nil
-}
-
-// loadOffline models one side with no server.
-func loadOffline(ctx context.Context, src string) (*offline.OfflineResult, error) {
-	switch {
-	case isGitSource(src):
-		data, err := readGit(ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		return offline.LoadOffline(src, data)
-	case schema.IsURL(src) || src == "":
-		return nil, fmt.Errorf("source %q: --offline compares schema files only (a database URL needs no dev server: drop --offline)", src)
-	case isSchemaSource(src):
-		return offline.LoadOfflineFile(src)
-	default:
-		return nil, fmt.Errorf("source %q: want a postgres:// URL, a .sql file, a directory of .sql files or git:REV:PATH", src)
-	}
-}
-
 // offlineWarnings formats the known gaps a side uses.
 func offlineWarnings(r *offline.OfflineResult) []string {
 	var out []string
@@ -223,7 +117,15 @@ func offlineWarnings(r *offline.OfflineResult) []string {
 func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.LoadResult, done func(), err error) {
 	dev := newDevSource(e, f.dev)
 	done = dev.Close
-	bothFiles := isSchemaSource(f.from) && isSchemaSource(f.to)
+	fromSrc, err := source.Parse(f.from)
+	if err != nil {
+		return nil, nil, done, sideError("--from", err)
+	}
+	toSrc, err := source.Parse(f.to)
+	if err != nil {
+		return nil, nil, done, sideError("--to", err)
+	}
+	bothFiles := fromSrc.IsFile() && toSrc.IsFile()
 	offline := f.offline
 	if !offline && bothFiles && !dev.configured() {
 		if _, berr := dev.binDir(); berr != nil {
@@ -233,8 +135,11 @@ func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.Load
 	}
 	if offline {
 		var res [2]*schema.LoadResult
-		for i, side := range []struct{ flag, src string }{{"--from", f.from}, {"--to", f.to}} {
-			r, err := loadOffline(ctx, side.src)
+		for i, side := range []struct {
+			flag string
+			src  source.Source
+		}{{"--from", fromSrc}, {"--to", toSrc}} {
+			r, err := side.src.LoadOffline(ctx)
 			if err != nil {
 				return nil, nil, done, sideError(side.flag, err)
 			}
@@ -247,13 +152,13 @@ func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.Load
 		return res[0], res[1], done, nil
 	}
 	tm, t0 := newTimer(e), time.Now()
-	from, err = loadSide(ctx, f.from, dev)
+	from, err = fromSrc.Load(ctx, dev.URL)
 	if err != nil {
 		return nil, nil, done, sideError("--from", err)
 	}
 	tm.load("from", from, t0)
 	t0 = time.Now()
-	to, err = loadSide(ctx, f.to, dev)
+	to, err = toSrc.Load(ctx, dev.URL)
 	if err != nil {
 		return nil, nil, done, sideError("--to", err)
 	}

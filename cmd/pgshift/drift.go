@@ -10,6 +10,7 @@ import (
 
 	"github.com/pgshift/pgshift/emit/drift"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // driftFlags are the flags of drift.
@@ -114,7 +115,7 @@ func runDrift(ctx context.Context, e env, f driftFlags) error {
 func (f *driftFlags) splitSchemaFlag() error {
 	var names []string
 	for _, v := range f.scope.schemas {
-		if isFileSource(v) {
+		if source.IsSchemaFile(v) {
 			if f.schemaFile != "" && f.schemaFile != v {
 				return fmt.Errorf("two desired schema files: %s and %s", f.schemaFile, v)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -112,8 +113,9 @@ func prepareGenerate(e env, formatFlag, dir string) (string, error) {
 }
 
 // writeGenerated renders plan as files of format into dir, with pgshift.sum,
-// and prints the paths written.
-func writeGenerated(e env, plan *planner.Plan, format, dir, name, desc string, tf timeoutFlags) error {
+// and prints the paths written. Nothing is written once ctx is cancelled
+// (Ctrl-C): then it returns errInterrupted.
+func writeGenerated(ctx context.Context, e env, plan *planner.Plan, format, dir, name, desc string, tf timeoutFlags) error {
 	files, err := emit.Files(plan, emit.Options{
 		Format:           format,
 		Name:             name,
@@ -123,6 +125,9 @@ func writeGenerated(e env, plan *planner.Plan, format, dir, name, desc string, t
 		StatementTimeout: tf.statementTimeout,
 	})
 	if err != nil {
+		return err
+	}
+	if err := checkInterrupted(ctx); err != nil {
 		return err
 	}
 	paths, err := emit.WriteWithSum(dir, files)

@@ -23,6 +23,8 @@ const exitLintFindings = 3
 func newLintCmd(e env) *cobra.Command {
 	var failOn, format, pgVersion string
 	var excludeRules []string
+	var explain string
+	var listRules bool
 	cmd := &cobra.Command{
 		Use:   "lint FILE|DIR|dir://DIR...",
 		Short: "Report the hazards of hand-written migration SQL",
@@ -50,9 +52,21 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 		Example: `  pgshift lint db/migrations/*.up.sql
   pgshift lint dir://db/migrations
   pgshift lint --fail-on error --pg-version 12 migration.sql
-  pgshift lint --format github --exclude-rule require-lock-timeout db/migrations`,
-		Args: cobra.MinimumNArgs(1),
+  pgshift lint --format github --exclude-rule require-lock-timeout db/migrations
+  pgshift lint --explain require-concurrent-index`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if explain != "" || listRules {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(_ *cobra.Command, args []string) error {
+			if listRules {
+				return printRuleList(e)
+			}
+			if explain != "" {
+				return explainRule(e, explain)
+			}
 			threshold, err := lint.ParseSeverity(failOn)
 			if err != nil {
 				return fmt.Errorf("--fail-on: %w", err)
@@ -66,6 +80,9 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 			}
 			excluded := map[string]bool{}
 			for _, r := range excludeRules {
+				if _, ok := lint.RuleByID(lint.RuleID(r)); !ok {
+					return fmt.Errorf("--exclude-rule %q: no such rule (pgshift lint --list-rules lists them)", r)
+				}
 				excluded[r] = true
 			}
 			inputs, err := lintInputs(e, args)
@@ -74,32 +91,32 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 			}
 			state := lint.NewLintState()
 			findings := []lint.Finding{}
-			failed := false
+			failed := 0
 			for _, in := range inputs {
 				src := in.text
 				if src == nil {
 					if src, err = os.ReadFile(in.file); err != nil {
 						fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-						failed = true
+						failed++
 						continue
 					}
 				}
 				stmts, err := schema.SplitSQL(in.file, src)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
-					failed = true
+					failed++
 					continue
 				}
-				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx}) {
+				for _, f := range lint.Lint(stmts, lint.LintOptions{File: in.file, PGVersion: v, State: state, Transaction: in.tx, Source: src}) {
 					if !excluded[f.Rule] {
 						findings = append(findings, f)
 					}
 				}
 			}
-			if err := printFindings(e, format, findings); err != nil {
+			if err := printFindings(e, format, findings, failed); err != nil {
 				return err
 			}
-			if failed {
+			if failed > 0 {
 				return exitCode(exitError)
 			}
 			for _, f := range findings {
@@ -114,6 +131,8 @@ Exit status: 0 when no finding is at or above --fail-on, 3 when one is,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
 	cmd.Flags().StringVar(&pgVersion, "pg-version", strconv.Itoa(lint.DefaultLintPGVersion), "major version of the target PostgreSQL server (rewrite and scan facts differ by version)")
 	cmd.Flags().StringSliceVar(&excludeRules, "exclude-rule", nil, "do not report this rule (repeatable, or comma-separated)")
+	cmd.Flags().StringVar(&explain, "explain", "", "print what `RULE` checks, why, and the safe rewrite")
+	cmd.Flags().BoolVar(&listRules, "list-rules", false, "list every rule with its severity")
 	return cmd
 }
 
@@ -214,7 +233,10 @@ func parsePGVersion(s string) (int, error) {
 
 // printFindings writes the findings to stdout (and, in text format, a
 // count to stderr).
-func printFindings(e env, format string, findings []lint.Finding) error {
+//
+// failed is the number of inputs that could not be read or parsed: then
+// the count says so instead of "no findings".
+func printFindings(e env, format string, findings []lint.Finding, failed int) error {
 	switch format {
 	case "github":
 		for _, f := range findings {
@@ -240,9 +262,12 @@ func printFindings(e env, format string, findings []lint.Finding) error {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
-	if len(findings) == 0 {
+	switch {
+	case failed > 0:
+		fmt.Fprintf(e.stderr, "-- lint: %d findings; %d of the files could not be linted (see above)\n", len(findings), failed)
+	case len(findings) == 0:
 		fmt.Fprintln(e.stderr, "-- lint: no findings")
-	} else {
+	default:
 		fmt.Fprintf(e.stderr, "-- lint: %d findings (%d error, %d warning, %d info)\n", len(findings),
 			count[lint.SeverityError], count[lint.SeverityWarning], count[lint.SeverityInfo])
 	}
@@ -281,4 +306,34 @@ func githubAnnotation(f lint.Finding) string {
 	}
 	return fmt.Sprintf("::%s file=%s,line=%d,col=%d,title=%s::%s", level,
 		prop.Replace(f.File), f.Line, f.Col, prop.Replace("pgshift "+f.Rule), data.Replace(msg))
+}
+
+// explainRule prints the rule's page: what it checks and why, the safe
+// rewrite, its hazards, and how to silence one finding.
+func explainRule(e env, id string) error {
+	r, ok := lint.RuleByID(lint.RuleID(id))
+	if !ok {
+		return fmt.Errorf("--explain %q: no such rule (pgshift lint --list-rules lists them)", id)
+	}
+	var hs []string
+	for _, h := range r.Hazards {
+		hs = append(hs, string(h))
+	}
+	hazards := "none"
+	if len(hs) > 0 {
+		hazards = strings.Join(hs, ", ")
+	}
+	_, err := fmt.Fprintf(e.stdout, "%s (%s)\n\nWhat and why: %s.\n\nSafe rewrite: %s.\n\nHazards: %s.\n\nTo keep a statement on purpose, put -- pgshift:nolint %s on the line before it.\n",
+		r.ID, r.Severity, r.Doc, r.Fix, hazards, r.ID)
+	return err
+}
+
+// printRuleList prints every registered rule: id, usual severity, what it checks.
+func printRuleList(e env) error {
+	for _, r := range lint.Rules {
+		if _, err := fmt.Fprintf(e.stdout, "%-36s %-8s %s\n", r.ID, r.Severity, r.Doc); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+	}
+	return nil
 }

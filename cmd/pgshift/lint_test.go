@@ -12,7 +12,7 @@ import (
 func TestLintExitCodesAndText(t *testing.T) {
 	dir := t.TempDir()
 	danger := writeFile(t, dir, "danger.sql", "SET lock_timeout = '2s';\nCREATE INDEX t_a_idx ON t (a);\n")
-	safe := writeFile(t, dir, "safe.sql", "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n")
+	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c integer;\n")
 	info := writeFile(t, dir, "info.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN at timestamptz DEFAULT now();\n")
 
 	r := pgshift(t, nil, "lint", danger)
@@ -20,7 +20,7 @@ func TestLintExitCodesAndText(t *testing.T) {
 		t.Fatalf("dangerous file: exit %d, want 3 (%+v)", r.code, r)
 	}
 	line := regexp.MustCompile(`^` + regexp.QuoteMeta(danger) +
-		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock\)$`)
+		`:2:1: warning: \[require-concurrent-index\] .+ \(lock: SHARE on public\.t; hazards: blocking-lock, index-build\)$`)
 	if got := strings.TrimRight(r.stdout, "\n"); !line.MatchString(got) {
 		t.Errorf("stdout %q does not match %s", got, line)
 	}
@@ -141,7 +141,7 @@ func TestLintGitHubFormat(t *testing.T) {
 	f := writeFile(t, dir, "a,b.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n")
 	r := pgshift(t, nil, "lint", "--format", "github", f)
 	want := "::warning file=" + strings.ReplaceAll(f, ",", "%2C") + ",line=2,col=1,title=pgshift require-concurrent-index::CREATE INDEX without CONCURRENTLY"
-	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock)") {
+	if r.code != 3 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, "(lock: SHARE on public.t; hazards: blocking-lock, index-build)") {
 		t.Fatalf("exit %d, want an annotation starting %q:\n%s", r.code, want, r.stdout)
 	}
 	if strings.Count(r.stdout, "\n") != 1 {
@@ -267,5 +267,55 @@ func TestLintDirectories(t *testing.T) {
 	r := pgshift(t, nil, "lint", dir)
 	if i, j := strings.Index(r.stdout, "a.sql"), strings.Index(r.stdout, "b.sql"); i < 0 || j < i {
 		t.Errorf("files not in name order:\n%s", r.stdout)
+	}
+}
+
+// TestLintUnreadableNeverNoFindings: an input that cannot be read or parsed
+// (next to a clean one) is an error (exit 1), and the summary never says
+// "no findings" then.
+func TestLintUnreadableNeverNoFindings(t *testing.T) {
+	dir := t.TempDir()
+	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nCREATE TABLE x (id int);\n") // no findings alone
+	bad := writeFile(t, dir, "bad.sql", "CREATE TABLE (;\n")
+	if r := pgshift(t, nil, "lint", safe); r.code != 0 || !strings.Contains(r.stderr, "-- lint: no findings") {
+		t.Fatalf("lint safe.sql: %+v, want exit 0 and no findings", r)
+	}
+	r := pgshift(t, nil, "lint", safe, bad)
+	if r.code != 1 || strings.Contains(r.stderr, "no findings") || !strings.Contains(r.stderr, "0 findings; 1 of the files could not be linted") {
+		t.Errorf("lint safe.sql bad.sql: %+v, want exit 1 and no 'no findings'", r)
+	}
+	for _, missing := range []string{filepath.Join(dir, "missing.sql"), filepath.Join(dir, "nodir") + string(filepath.Separator)} {
+		if r := pgshift(t, nil, "lint", safe, missing); r.code != 1 || strings.Contains(r.stderr, "no findings") {
+			t.Errorf("lint safe.sql %s: %+v, want exit 1 and no 'no findings'", missing, r)
+		}
+	}
+}
+
+func TestLintExplainAndRuleList(t *testing.T) {
+	r := pgshift(t, nil, "lint", "--explain", "require-concurrent-index")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "require-concurrent-index (warning)") ||
+		!strings.Contains(r.stdout, "Safe rewrite: CREATE INDEX CONCURRENTLY") || !strings.Contains(r.stdout, "Hazards: blocking-lock") {
+		t.Fatalf("--explain: %+v", r)
+	}
+	if r := pgshift(t, nil, "lint", "--explain", "no-such-rule"); r.code != exitError || !strings.Contains(r.stderr, "no such rule") {
+		t.Fatalf("--explain of an unknown rule: %+v", r)
+	}
+	r = pgshift(t, nil, "lint", "--list-rules")
+	if r.code != exitOK {
+		t.Fatalf("--list-rules: %+v", r)
+	}
+	// Every rule a finding can name is listed and explained.
+	for _, rule := range []string{"require-concurrent-index", "ban-drop-column", "require-lock-timeout", "changing-column-type"} {
+		if !strings.Contains(r.stdout, rule+" ") {
+			t.Errorf("--list-rules lacks %s", rule)
+		}
+		if e := pgshift(t, nil, "lint", "--explain", rule); e.code != exitOK || !strings.Contains(e.stdout, "Safe rewrite: ") {
+			t.Errorf("--explain %s: %+v", rule, e)
+		}
+	}
+	dir := t.TempDir()
+	f := writeFile(t, dir, "m.sql", "SELECT 1;\n")
+	if r := pgshift(t, nil, "lint", "--exclude-rule", "no-such-rule", f); r.code != exitError || !strings.Contains(r.stderr, "no such rule") {
+		t.Fatalf("--exclude-rule of an unknown rule: %+v", r)
 	}
 }

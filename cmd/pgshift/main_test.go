@@ -229,3 +229,62 @@ func TestInspectUsesDatabaseURL(t *testing.T) {
 		t.Errorf("got %+v, want an error naming 127.0.0.1:1", r)
 	}
 }
+
+// TestHelpSources: generate's --from is optional (not marked required, its
+// default named), diff's is required, and both list every source form.
+func TestHelpSources(t *testing.T) {
+	for _, c := range []struct {
+		cmd      string
+		required bool
+	}{{"generate", false}, {"diff", true}} {
+		r := pgshift(t, nil, c.cmd, "--help")
+		if r.code != 0 {
+			t.Fatalf("%s --help: %+v", c.cmd, r)
+		}
+		var from string
+		for _, l := range strings.Split(r.stdout, "\n") {
+			if strings.Contains(l, "  --from string") {
+				from = l
+			}
+		}
+		if got := strings.Contains(from, "(required)"); got != c.required {
+			t.Errorf("%s --help: --from line %q: required=%v, want %v", c.cmd, from, got, c.required)
+		}
+		for _, form := range []string{"postgres://", ".sql", "dir://", "git:REV:PATH"} {
+			if !strings.Contains(from, form) {
+				t.Errorf("%s --help: --from line %q does not list %s", c.cmd, from, form)
+			}
+		}
+	}
+	// generate without --from is accepted by flag parsing (it then needs --to).
+	if r := pgshift(t, nil, "generate", "--dir", t.TempDir()); r.code != 1 || strings.Contains(r.stderr, `"from"`) || !strings.Contains(r.stderr, `"to"`) {
+		t.Errorf("generate --dir only: %+v, want an error about --to only", r)
+	}
+}
+
+// TestInterruptAfterScratchDropped: a Ctrl-C (the run's context cancelled,
+// as main's signal.NotifyContext does) that comes after both files are
+// loaded, their scratch databases dropped and the plan built stops generate
+// before it writes anything and diff before it prints, with exit 1.
+func TestInterruptAfterScratchDropped(t *testing.T) {
+	plannerReady(t)
+	for _, args := range [][]string{
+		{"generate", "--from", exampleCurrent, "--to", exampleSchema, "--dir", filepath.Join(t.TempDir(), "m")},
+		{"diff", "--from", exampleCurrent, "--to", exampleSchema, "--exit-code"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errb bytes.Buffer
+		vars := devVars()
+		code := run(ctx, args, env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, afterPlan: cancel})
+		cancel()
+		if code != exitError || out.Len() != 0 || !strings.Contains(errb.String(), "pgshift: interrupted: nothing written") {
+			t.Errorf("%s interrupted after planning: exit %d, stdout %q, stderr %q; want exit 1, no output, 'interrupted'", args[0], code, out.String(), errb.String())
+		}
+		if args[0] == "generate" {
+			if _, err := os.Stat(args[6]); !os.IsNotExist(err) {
+				ents, _ := os.ReadDir(args[6])
+				t.Errorf("generate interrupted: %s holds %d files, want nothing written (stat: %v)", args[6], len(ents), err)
+			}
+		}
+	}
+}

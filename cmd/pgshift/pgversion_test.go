@@ -66,3 +66,27 @@ func TestPGVersionUnsupportedSyntax(t *testing.T) {
 		t.Errorf("without --pg-version (dev server major): got %+v, want the index created", r)
 	}
 }
+
+// TestDiffNewerSyntax: a schema.sql with PostgreSQL 18 syntax (a VIRTUAL
+// generated column) that pgshift's parser does not know is planned through
+// an 18 dev server (ADD COLUMN ... VIRTUAL); an older dev server rejects it
+// at the word VIRTUAL; --offline names the statement and asks for a dev
+// database.
+func TestDiffNewerSyntax(t *testing.T) {
+	dir := t.TempDir()
+	from := writeFile(t, dir, "from.sql", "CREATE TABLE public.rect (w numeric NOT NULL, h numeric NOT NULL);\n")
+	to := writeFile(t, dir, "to.sql", "CREATE TABLE public.rect (w numeric NOT NULL, h numeric NOT NULL,\n  area numeric GENERATED ALWAYS AS (w * h) VIRTUAL);\nCOMMENT ON TABLE public.rect IS 'r';\n")
+	r := pgshift(t, devVars(), "diff", "--from", from, "--to", to)
+	if m := devMajor(t); m >= 18 {
+		if r.code != 0 || !strings.Contains(r.stdout, "GENERATED ALWAYS AS ((w * h)) VIRTUAL") || !strings.Contains(r.stdout, "COMMENT ON TABLE public.rect") {
+			t.Errorf("PostgreSQL %d dev server: %+v, want exit 0 with ADD COLUMN ... VIRTUAL and the comment", m, r)
+		}
+	} else if r.code != 1 || !strings.Contains(r.stderr, to+`:2:44: syntax error at or near "VIRTUAL"`) {
+		t.Errorf("PostgreSQL %d dev server: %+v, want exit 1 and the located syntax error", m, r)
+	}
+	r = pgshift(t, nil, "diff", "--offline", "--from", from, "--to", to)
+	if r.code != 1 || !strings.Contains(r.stderr, to+`:2:44: syntax error at or near "VIRTUAL" in statement "CREATE TABLE public.rect (w numeric NOT NULL, h numeric NOT NULL," (at 1:1)`) ||
+		!strings.Contains(r.stderr, "use a dev database of that major") {
+		t.Errorf("--offline: %+v, want exit 1 naming the statement and asking for a dev database", r)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/pgshift/pgshift/emit"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // Exit statuses.
@@ -33,6 +34,24 @@ type env struct {
 	// terminal); nil in tests.
 	stdin       io.Reader
 	interactive bool
+	// afterPlan, when set (tests), is called once both sides are loaded,
+	// their scratch databases dropped and the plan built: the moment a
+	// Ctrl-C must still stop the run before anything is written.
+	afterPlan func()
+}
+
+// errInterrupted is the error of a run whose context was cancelled (Ctrl-C,
+// SIGTERM) while its command would otherwise have succeeded.
+var errInterrupted = errors.New("interrupted")
+
+// checkInterrupted returns errInterrupted (wrapping the cause) once ctx is
+// cancelled; diff and generate call it right before writing output, so
+// that nothing is written then.
+func checkInterrupted(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w: nothing written (%w)", errInterrupted, context.Cause(ctx))
+	}
+	return nil
 }
 
 // exitCode is an error-free request for a non-zero exit status.
@@ -53,6 +72,11 @@ func run(ctx context.Context, args []string, e env) (code int) {
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if ctx.Err() != nil && (err == nil || errors.As(err, new(exitCode))) {
+		// A signal that came after the command's last check: the run did
+		// not complete as asked, so it never exits 0 (nor 2).
+		err = fmt.Errorf("%w (%w)", errInterrupted, context.Cause(ctx))
+	}
 	var ec exitCode
 	switch {
 	case err == nil:
@@ -60,7 +84,7 @@ func run(ctx context.Context, args []string, e env) (code int) {
 	case errors.As(err, &ec):
 		return int(ec)
 	default:
-		if ctx.Err() != nil && !strings.Contains(err.Error(), "context canceled") {
+		if ctx.Err() != nil && !errors.Is(err, errInterrupted) && !strings.Contains(err.Error(), "context canceled") {
 			err = fmt.Errorf("%w (interrupted)", err)
 		}
 		fmt.Fprintf(e.stderr, "pgshift: %v\n", err)
@@ -119,9 +143,18 @@ func (f *sourceFlags) planOptions() (planner.Options, error) {
 	return planner.Options{Mode: m, AllowDrop: f.allowDrop, BatchSize: f.batchSize, TargetVersion: f.pgVersion}, nil
 }
 
-func (f *sourceFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.from, "from", "", "current schema: postgres:// URL, .sql file, directory of .sql files, dir://MIGRATIONS or git:REV:PATH (required)")
-	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: postgres:// URL, .sql file (\\i and \\ir followed), directory of .sql files (name order) or git:REV:PATH (required)")
+// sourceHelp lists the forms of a --from/--to source (README "Usage").
+const sourceHelp = "postgres:// URL, .sql file (\\i and \\ir followed), directory of .sql files (name order), dir://DIR (migrations replayed on the dev server) or git:REV:PATH"
+
+// register adds the source, dev-server and planner flags; fromRequired is
+// false for generate, whose --from defaults to dir://--dir.
+func (f *sourceFlags) register(cmd *cobra.Command, fromRequired bool) {
+	fromHelp := "current schema: " + sourceHelp + " (required)"
+	if !fromRequired {
+		fromHelp = "current schema: " + sourceHelp + " (default: dir://DIR of --dir, its migrations)"
+	}
+	cmd.Flags().StringVar(&f.from, "from", "", fromHelp)
+	cmd.Flags().StringVar(&f.to, "to", "", "desired schema: "+sourceHelp+" (required)")
 	f.dev.register(cmd)
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "model .sql files from their parse tree alone, with no server (see README: known offline gaps)")
 	cmd.Flags().StringVar(&f.mode, "mode", string(planner.ModeSafe), "safe: split changes to existing tables into non-blocking steps (CONCURRENTLY, NOT VALID + VALIDATE, batched backfills); direct: one plain statement per change")
@@ -129,7 +162,9 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.batchSize, "batch-size", 1000, "rows per batch in backfills")
 	cmd.Flags().IntVar(&f.pgVersion, "pg-version", 0, "PostgreSQL major the migration will run on (13-18; default: the --from database's, else the dev server's)")
 	f.scope.register(cmd, "")
-	_ = cmd.MarkFlagRequired("from")
+	if fromRequired {
+		_ = cmd.MarkFlagRequired("from")
+	}
 	_ = cmd.MarkFlagRequired("to")
 }
 
@@ -152,8 +187,18 @@ func newDiffCmd(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if plan.Empty() && len(plan.Unsupported) == 0 && diffFormat == diffFormatSQL {
-				fmt.Fprintln(e.stderr, "-- no changes")
+			if err := checkInterrupted(cmd.Context()); err != nil {
+				return err
+			}
+			if plan.Empty() && diffFormat == diffFormatSQL {
+				if !plan.Differs() {
+					fmt.Fprintln(e.stderr, "-- no changes")
+					return nil
+				}
+				fmt.Fprintf(e.stderr, "-- no planned steps, but %s (see the notes above)\n", unplannedCount(plan))
+				if exitOnChanges {
+					return exitCode(exitChanges)
+				}
 				return nil
 			}
 			t0 := time.Now()
@@ -165,14 +210,17 @@ func newDiffCmd(e env) *cobra.Command {
 			if _, err := io.WriteString(e.stdout, sql); err != nil {
 				return fmt.Errorf("write output: %w", err)
 			}
-			if exitOnChanges && (!plan.Empty() || len(plan.Unsupported) > 0) {
+			if len(plan.Unplanned) > 0 {
+				fmt.Fprintf(e.stderr, "-- %s (see the notes above)\n", unplannedCount(plan))
+			}
+			if exitOnChanges && plan.Differs() {
 				return exitCode(exitChanges)
 			}
 			return nil
 		},
 	}
-	f.register(cmd)
-	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when there are changes")
+	f.register(cmd, true)
+	cmd.Flags().BoolVar(&exitOnChanges, "exit-code", false, "exit with status 2 when the schemas differ, planned or not (skipped drops and unsupported changes count)")
 	cmd.Flags().StringVar(&diffFormat, "format", diffFormatSQL, "output: sql (script with session lock_timeout), json (versioned report) or markdown (PR summary)")
 	tf.register(cmd)
 	return cmd
@@ -228,14 +276,17 @@ changes or on error.`,
 				return err
 			}
 			if plan.Empty() {
+				if plan.Differs() {
+					fmt.Fprintf(e.stderr, "-- no planned steps: nothing written; %s (see the notes above)\n", unplannedCount(plan))
+					return nil
+				}
 				fmt.Fprintln(e.stderr, "-- no changes: nothing written")
 				return nil
 			}
-			return writeGenerated(e, plan, fmtName, dir, name, desc, tf)
+			return writeGenerated(cmd.Context(), e, plan, fmtName, dir, name, desc, tf)
 		},
 	}
-	f.register(cmd)
-	_ = cmd.Flags().SetAnnotation("from", cobra.BashCompOneRequiredFlag, []string{"false"})
+	f.register(cmd, false)
 	cmd.Flags().StringVar(&dir, "dir", "", "migrations directory (required)")
 	cmd.Flags().StringVar(&format, "format", "", "migration file format: golang-migrate, goose, dbmate or flyway (default: that of the files in --dir, else golang-migrate)")
 	cmd.Flags().StringVar(&name, "name", emit.DefaultName, "migration name used in file names")
@@ -269,7 +320,7 @@ that database only (no dev server).`,
 			// The baseline is the model of a fresh database of the
 			// source's server (schema.EmptyModel): no dev server needed.
 			tm, t0 := newTimer(e), time.Now()
-			r, err := schema.LoadSource(ctx, src, "")
+			r, err := source.LoadArg(ctx, src, "")
 			if err != nil {
 				return err
 			}
@@ -303,7 +354,7 @@ that database only (no dev server).`,
 }
 
 // emptyModelOf is the model of a fresh database on the server of src (a
-// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadSource
+// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadURL
 // reads them).
 func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
 	conn, err := pgx.Connect(ctx, schema.CleanURL(src))
@@ -348,9 +399,52 @@ func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan,
 		return nil, nil, nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
+	if err := noteOwnerRoles(ctx, f.from, plan); err != nil {
+		return nil, nil, nil, err
+	}
 	unmanaged := append(append([]schema.Unmanaged(nil), from.Schema.Unmanaged...), to.Schema.Unmanaged...)
 	report(e, append(append(from.Notes, to.Notes...), scopeNotes...), unmanaged, plan.Notes)
+	if e.afterPlan != nil {
+		e.afterPlan()
+	}
 	return plan, from.Schema, to.Schema, nil
+}
+
+// noteOwnerRoles adds a plan note for the roles the plan makes owners of
+// objects: those missing on the --from server when it is a database (the
+// OWNER TO would fail there: "role ... does not exist"), or all of them
+// when the target is not a live database and cannot be asked.
+func noteOwnerRoles(ctx context.Context, from string, plan *planner.Plan) error {
+	if len(plan.OwnerRoles) == 0 {
+		return nil
+	}
+	quoted := func(rs []string) string {
+		q := make([]string, len(rs))
+		for i, r := range rs {
+			q[i] = schema.QuoteIdent(r)
+		}
+		return strings.Join(q, ", ")
+	}
+	if !schema.IsURL(from) {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: the plan makes %s owner(s) of objects (ALTER ... OWNER TO): the role(s) must exist where it runs", quoted(plan.OwnerRoles)))
+		return nil
+	}
+	missing, err := schema.MissingRoles(ctx, from, plan.OwnerRoles)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	if len(missing) > 0 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("owners: role(s) %s do not exist on the --from server %s: the plan's ALTER ... OWNER TO fails there until they are created (CREATE ROLE)", quoted(missing), schema.ServerAddr(from)))
+	}
+	return nil
+}
+
+// unplannedCount says how many differences the plan leaves out.
+func unplannedCount(plan *planner.Plan) string {
+	if n := len(plan.Unplanned); n != 1 {
+		return fmt.Sprintf("%d differences are not planned", n)
+	}
+	return "1 difference is not planned"
 }
 
 // sideError names the side of a failed load, except for errors located

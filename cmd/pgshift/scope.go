@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // scopeFlags are the filters of every command that reads a schema:
@@ -50,7 +51,7 @@ func ignoreFiles(desired string) []string {
 		}
 	}
 	add(".")
-	if desired != "" && !schema.IsURL(desired) && !isGitSource(desired) && !schema.IsDirSource(desired) {
+	if desired != "" && !schema.IsURL(desired) && !source.IsGit(desired) && !schema.IsDirSource(desired) {
 		if st, err := os.Stat(desired); err == nil && st.IsDir() {
 			add(desired)
 		} else {

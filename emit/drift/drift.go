@@ -20,6 +20,7 @@ import (
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
+	"github.com/pgshift/pgshift/schema/source"
 )
 
 // Options are the inputs of Check.
@@ -67,6 +68,10 @@ type Report struct {
 	SchemaChanges []Change `json:"schema_changes,omitempty"`
 	Diff          string   `json:"diff"`
 	Notes         []string `json:"notes"`
+	// Unplanned are differences between the expected and the live schema
+	// that pgshift does not migrate (unsupported changes, unmanaged
+	// objects on one side): drift too.
+	Unplanned []string `json:"unplanned,omitempty"`
 }
 
 // Migrations is the migration-history part of a Report.
@@ -110,7 +115,7 @@ func (r *Report) Drifted() bool { return r.Problems() > 0 }
 // changes in no migration, a dirty version, applied versions without a
 // file, out-of-order files.
 func (r *Report) Problems() int {
-	n := len(r.Drift) + len(r.InvalidIndexes) + len(r.SchemaChanges)
+	n := len(r.Drift) + len(r.InvalidIndexes) + len(r.SchemaChanges) + len(r.Unplanned)
 	if m := r.Migrations; m != nil {
 		n += len(m.UnknownApplied) + len(m.OutOfOrder)
 		if m.Dirty {
@@ -134,7 +139,7 @@ func PlanOptions() planner.Options {
 func Check(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Version: emit.ReportVersion, Database: o.Database, Dir: o.Dir, Schema: o.SchemaFile,
 		Drift: []Change{}, InvalidIndexes: []InvalidIndex{}, Notes: []string{}}
-	live, err := schema.LoadSource(ctx, o.DBURL, "")
+	live, err := source.LoadArg(ctx, o.DBURL, "")
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +194,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		filter(expected)
 	}
 	if o.SchemaFile != "" {
-		desired, err := schema.LoadSource(ctx, o.SchemaFile, o.DevURL)
+		desired, err := source.LoadArg(ctx, o.SchemaFile, o.DevURL)
 		if err != nil {
 			var pe *schema.PosError
 			if errors.As(err, &pe) {
@@ -224,6 +229,9 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 
+	// Owners the expected state does not declare are whoever ran the
+	// migrations: not drift.
+	schema.ForgetOwners(live.Schema, expected)
 	plan, err := planner.Build(expected, live.Schema, PlanOptions())
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
@@ -247,6 +255,7 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	rep.Drift = changes(plan)
+	rep.Unplanned = plan.Unplanned
 	rep.Notes = append(rep.Notes, uniqueStrings(scopeNotes)...)
 	rep.Notes = append(rep.Notes, plan.Notes...)
 	rep.InvalidIndexes = invalidIndexes(live.Schema)

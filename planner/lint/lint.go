@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/pgshift/pgshift/internal/pgfacts"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
@@ -52,36 +52,17 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
-// Lock levels as PostgreSQL's "Explicit Locking" chapter names them.
-const (
-	lockAccessShare          = "ACCESS SHARE"
-	lockRowShare             = "ROW SHARE"
-	lockRowExclusive         = "ROW EXCLUSIVE"
-	lockShareUpdateExclusive = "SHARE UPDATE EXCLUSIVE"
-	lockShare                = "SHARE"
-	lockShareRowExclusive    = "SHARE ROW EXCLUSIVE"
-	lockExclusive            = "EXCLUSIVE"
-	lockAccessExclusive      = "ACCESS EXCLUSIVE"
-)
-
-// lockModes lists the lock levels weakest first; LOCK TABLE's mode number is
-// the index plus one.
-var lockModes = []string{lockAccessShare, lockRowShare, lockRowExclusive, lockShareUpdateExclusive,
-	lockShare, lockShareRowExclusive, lockExclusive, lockAccessExclusive}
+// lockAccessExclusive is the lock CREATE TABLE … PARTITION OF and ATTACH
+// PARTITION take on the table that becomes a partition ("Table
+// Partitioning"); every other statement's locks come from internal/pgfacts.
+const lockAccessExclusive = string(pgfacts.AccessExclusive)
 
 // lockRank returns the strength of a lock level (0 for none).
-func lockRank(l string) int {
-	for i, m := range lockModes {
-		if m == l {
-			return i + 1
-		}
-	}
-	return 0
-}
+func lockRank(l string) int { return pgfacts.Lock(l).Rank() }
 
 // blocksTraffic reports whether a lock level blocks reads or writes of
 // ordinary sessions (SHARE and stronger).
-func blocksTraffic(l string) bool { return lockRank(l) >= lockRank(lockShare) }
+func blocksTraffic(l string) bool { return pgfacts.Lock(l).BlocksTraffic() }
 
 // Finding is one hazard of a statement of a hand-written migration file.
 type Finding struct {
@@ -142,6 +123,9 @@ type LintOptions struct {
 	// TxAsSent, judges the file by its own BEGIN/COMMIT, as a runner that
 	// sends the file as one query string (golang-migrate) runs it.
 	Transaction TxMode
+	// Source is the file's text the statements were split from; when set,
+	// `-- pgshift:nolint RULE` markers in it are honoured (see NolintMarker).
+	Source []byte
 }
 
 // TxMode is how a migration runner runs a file's statements.
@@ -234,6 +218,28 @@ func (s *LintState) provedNotNull(table, col string) (valid, notValid bool) {
 // A file without explicit transaction blocks is treated as one transaction,
 // as migration runners apply it.
 func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
+	return applyNolint(opts.File, opts.Source, stmts, run(stmts, opts).findings)
+}
+
+// Verdict is what the facts table says about one statement of a file: the
+// pgfacts kinds the linter classified it as, and their strongest lock,
+// rewrite and scan on relations that existed before the file (tables
+// created earlier in the same file are exempt, as in the rules).
+type Verdict struct {
+	Line, Col int
+	Kinds     []pgfacts.Kind
+	Lock      pgfacts.Lock
+	Rewrite   bool
+	Scan      bool
+}
+
+// Verdicts returns one Verdict per statement of stmts, in file order, with
+// the same options and state handling as Lint (the state is updated).
+func Verdicts(stmts []schema.Statement, opts LintOptions) []Verdict {
+	return run(stmts, opts).verdicts
+}
+
+func run(stmts []schema.Statement, opts LintOptions) *linter {
 	l := &linter{
 		file:       opts.File,
 		v:          opts.PGVersion,
@@ -270,7 +276,7 @@ func Lint(stmts []schema.Statement, opts LintOptions) []Finding {
 		}
 		return fa.Col < fb.Col
 	})
-	return l.findings
+	return l
 }
 
 type linter struct {
@@ -298,6 +304,11 @@ type linter struct {
 	findings                     []Finding
 	// locks taken by the current statement on existing relations.
 	locks []takenLock
+	// kinds and verdict: the current statement's pgfacts kinds and their
+	// strongest lock, rewrite and scan on existing relations.
+	kinds    []pgfacts.Kind
+	verdict  Verdict
+	verdicts []Verdict
 }
 
 type takenLock struct{ rel, lock string }
@@ -328,10 +339,10 @@ func setConfigName(sel *pg_query.SelectStmt) string {
 
 // add records a finding at the location loc (a byte offset in the file,
 // or -1 for the statement's start).
-func (l *linter) add(loc int32, rule string, sev Severity, lock, rel, msg string, hz ...planner.HazardKind) {
+func (l *linter) add(loc int32, rule RuleID, sev Severity, lock, rel, msg string, hz ...planner.HazardKind) {
 	line, col := l.pos(loc)
 	l.findings = append(l.findings, Finding{
-		File: l.file, Line: line, Col: col, Rule: rule, Severity: sev,
+		File: l.file, Line: line, Col: col, Rule: string(rule), Severity: sev,
 		Message: msg, Lock: lock, Relation: rel, Hazards: hz,
 	})
 }
@@ -359,6 +370,26 @@ func (l *linter) lock(rel, lock string) {
 	}
 	l.locks = append(l.locks, takenLock{rel, lock})
 }
+
+// take records that the current statement runs as statement kind k on rel:
+// the lock, rewrite and scan of pgfacts' row for the target major.
+func (l *linter) take(rel string, k pgfacts.Kind) pgfacts.Fact {
+	f := pgfacts.MustOf(k, l.v)
+	l.kinds = append(l.kinds, k)
+	if rel == "" || l.created[rel] {
+		return f
+	}
+	l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, f.Lock)
+	l.verdict.Rewrite = l.verdict.Rewrite || f.Rewrite
+	l.verdict.Scan = l.verdict.Scan || f.Scan
+	if f.Lock != pgfacts.None {
+		l.locks = append(l.locks, takenLock{rel, string(f.Lock)})
+	}
+	return f
+}
+
+// lockOf returns the lock of kind k on the target major.
+func (l *linter) lockOf(k pgfacts.Kind) string { return string(pgfacts.MustOf(k, l.v).Lock) }
 
 // qualify returns schema.name for a RangeVar, using the file's search_path.
 func (l *linter) qualify(rv *pg_query.RangeVar) string {
@@ -395,24 +426,28 @@ func (l *linter) isNew(rel string) bool { return l.created[rel] }
 func (l *linter) nonTransactional(what, rel, lock string) {
 	switch {
 	case l.inBlock:
-		l.add(-1, "concurrently-in-transaction", SeverityError, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityError, lock, rel,
 			what+" cannot run inside a transaction block: move it out of BEGIN ... COMMIT, alone in its own migration file",
 			planner.HazardNonTransactional)
 	case l.tx == TxNone:
 		// Autocommit, one statement at a time: nothing to report.
 	case l.substantive > 1:
-		l.add(-1, "concurrently-in-transaction", SeverityWarning, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityWarning, lock, rel,
 			what+" cannot run inside a transaction block, and a runner that sends the file as one multi-statement query runs it in one: put it alone in its own migration file",
 			planner.HazardNonTransactional)
 	case len(l.stmts) > 1:
-		l.add(-1, "concurrently-in-transaction", SeverityInfo, lock, rel,
+		l.add(-1, RuleConcurrentlyInTransaction, SeverityInfo, lock, rel,
 			what+" shares its file with SET statements: fine for runners that send statements one by one (goose, Flyway), but a file sent as one query string (golang-migrate without x-multi-statement, dbmate) runs in an implicit transaction block and fails",
 			planner.HazardNonTransactional)
 	}
 }
 
 func (l *linter) stmt(s schema.Statement) {
-	l.locks = nil
+	l.locks, l.kinds, l.verdict = nil, nil, Verdict{Line: s.Line, Col: s.Col}
+	defer func() {
+		l.verdict.Kinds = l.kinds
+		l.verdicts = append(l.verdicts, l.verdict)
+	}()
 	if l.tx == TxNone && !l.inBlock {
 		l.seg++ // autocommit: every statement is a transaction of its own
 	}
@@ -446,9 +481,9 @@ func (l *linter) stmt(s schema.Statement) {
 	case *pg_query.Node_TruncateStmt:
 		for _, r := range n.TruncateStmt.Relations {
 			rel := l.qualify(r.GetRangeVar())
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.Truncate)
 			if !l.isNew(rel) {
-				l.add(r.GetRangeVar().GetLocation(), "ban-truncate", SeverityWarning, lockAccessExclusive, rel,
+				l.add(r.GetRangeVar().GetLocation(), RuleBanTruncate, SeverityWarning, l.lockOf(pgfacts.Truncate), rel,
 					"TRUNCATE deletes every row of "+rel, planner.HazardDataLoss, planner.HazardIrreversible)
 			}
 		}
@@ -462,13 +497,13 @@ func (l *linter) stmt(s schema.Statement) {
 		l.vacuum(n.VacuumStmt)
 	case *pg_query.Node_ClusterStmt:
 		rel := l.qualify(n.ClusterStmt.Relation)
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.Cluster)
 		if !l.isNew(rel) {
 			target := rel
 			if target == "" {
 				target = "every previously clustered table"
 			}
-			l.add(-1, "cluster", SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleCluster, SeverityWarning, l.lockOf(pgfacts.Cluster), rel,
 				"CLUSTER rewrites "+target+" under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack",
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
 		}
@@ -478,31 +513,66 @@ func (l *linter) stmt(s schema.Statement) {
 		r := n.RefreshMatViewStmt
 		rel := l.qualify(r.Relation)
 		if r.Concurrent {
-			l.lock(rel, lockExclusive)
+			l.take(rel, pgfacts.RefreshMatViewConcurrently)
 		} else {
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.RefreshMatView)
 			if !l.isNew(rel) {
-				l.add(-1, "require-concurrent-refresh", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleRequireConcurrentRefresh, SeverityWarning, l.lockOf(pgfacts.RefreshMatView), rel,
 					"REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks readers of "+rel+" for the whole refresh: use REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index)",
 					planner.HazardBlockingLock)
 			}
 		}
 	case *pg_query.Node_LockStmt:
-		m := int(n.LockStmt.Mode)
-		if m >= 1 && m <= len(lockModes) {
+		if m := pgfacts.ModeNumber(int(n.LockStmt.Mode)); m != pgfacts.None {
 			for _, r := range n.LockStmt.Relations {
-				l.lock(l.qualify(r.GetRangeVar()), lockModes[m-1])
+				rel := l.qualify(r.GetRangeVar())
+				l.kinds = append(l.kinds, pgfacts.LockTable)
+				if !l.created[rel] {
+					l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, m)
+				}
+				l.lock(rel, string(m))
 			}
 		}
+	case *pg_query.Node_UpdateStmt:
+		l.take(l.qualify(n.UpdateStmt.Relation), pgfacts.Backfill)
+	case *pg_query.Node_AlterSeqStmt:
+		l.take(l.qualify(n.AlterSeqStmt.Sequence), pgfacts.AlterSequence)
 	case *pg_query.Node_CreateTrigStmt:
-		l.lock(l.qualify(n.CreateTrigStmt.Relation), lockShareRowExclusive)
+		l.take(l.qualify(n.CreateTrigStmt.Relation), pgfacts.CreateTrigger)
 	case *pg_query.Node_CreatePolicyStmt:
-		l.lock(l.qualify(n.CreatePolicyStmt.Table), lockAccessExclusive)
+		rel := l.qualify(n.CreatePolicyStmt.Table)
+		l.take(rel, pgfacts.CreatePolicy)
+		l.authz(rel, "CREATE POLICY "+n.CreatePolicyStmt.PolicyName+" changes which rows of "+rel+" roles see or write")
 	case *pg_query.Node_AlterPolicyStmt:
-		l.lock(l.qualify(n.AlterPolicyStmt.Table), lockAccessExclusive)
+		rel := l.qualify(n.AlterPolicyStmt.Table)
+		l.take(rel, pgfacts.CreatePolicy)
+		l.authz(rel, "ALTER POLICY "+n.AlterPolicyStmt.PolicyName+" changes which rows of "+rel+" roles see or write")
+	case *pg_query.Node_GrantStmt:
+		g := n.GrantStmt
+		what, rel := "REVOKE", ""
+		if g.IsGrant {
+			what = "GRANT"
+		}
+		if g.Objtype == pg_query.ObjectType_OBJECT_TABLE && g.Targtype == pg_query.GrantTargetType_ACL_TARGET_OBJECT {
+			for _, o := range g.Objects {
+				rel = l.qualify(o.GetRangeVar())
+				l.take(rel, pgfacts.Privileges)
+			}
+		}
+		l.authz(rel, what+" changes who may read or write what")
+	case *pg_query.Node_CreateFunctionStmt:
+		l.function(n.CreateFunctionStmt)
+	case *pg_query.Node_CreatePublicationStmt:
+		l.add(-1, RuleReplication, SeverityInfo, "", "", "CREATE PUBLICATION "+n.CreatePublicationStmt.Pubname+" changes what logical replication sends", planner.HazardReplication)
+	case *pg_query.Node_AlterPublicationStmt:
+		l.add(-1, RuleReplication, SeverityInfo, "", "", "ALTER PUBLICATION "+n.AlterPublicationStmt.Pubname+" changes what logical replication sends", planner.HazardReplication)
+	case *pg_query.Node_CommentStmt:
+		if n.CommentStmt.Objtype == pg_query.ObjectType_OBJECT_TABLE {
+			l.take(l.qualifyList(n.CommentStmt.Object.GetList().GetItems()), pgfacts.Comment)
+		}
 	case *pg_query.Node_ViewStmt:
 		if n.ViewStmt.Replace {
-			l.lock(l.qualify(n.ViewStmt.View), lockAccessExclusive)
+			l.take(l.qualify(n.ViewStmt.View), pgfacts.ReplaceView)
 		} else {
 			l.created[l.qualify(n.ViewStmt.View)] = true
 		}
@@ -532,7 +602,7 @@ func (l *linter) recordLocks() {
 	}
 	if blocksTraffic(strongest.lock) && !l.lockTimeout && !l.lockTimeoutDone {
 		l.lockTimeoutDone = true
-		l.add(-1, "require-lock-timeout", SeverityWarning, strongest.lock, strongest.rel,
+		l.add(-1, RuleRequireLockTimeout, SeverityWarning, strongest.lock, strongest.rel,
 			"this statement waits for "+strongest.lock+" on "+strongest.rel+" with no lock_timeout: while it queues, every later query on the table queues behind it. Start the file with SET lock_timeout = '2s' (SET LOCAL inside a transaction) and retry on timeout",
 			planner.HazardBlockingLock)
 	}
@@ -576,6 +646,7 @@ func (l *linter) setVar(v *pg_query.VariableSetStmt) {
 // createTable records a new table, its columns and constraints.
 func (l *linter) createTable(c *pg_query.CreateStmt) {
 	name := l.qualify(c.Relation)
+	l.take(name, pgfacts.CreateTable)
 	l.created[name] = true
 	delete(l.st.tables, name)
 	t := l.st.table(name)
@@ -585,7 +656,8 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 	if c.Partbound != nil && len(c.InhRelations) > 0 {
 		parent := l.qualify(c.InhRelations[0].GetRangeVar())
 		l.st.partitioned[parent] = true
-		l.lock(parent, lockAccessExclusive)
+		l.lock(parent, lockAccessExclusive) // CREATE TABLE … PARTITION OF
+		l.verdict.Lock = pgfacts.Stronger(l.verdict.Lock, pgfacts.AccessExclusive)
 	}
 	var cons []*pg_query.Constraint
 	for _, e := range c.TableElts {
@@ -623,8 +695,9 @@ func (l *linter) createTable(c *pg_query.CreateStmt) {
 		case pg_query.ConstrType_CONSTR_FOREIGN:
 			ref := l.qualify(k.Pktable)
 			if ref != "" && !l.isNew(ref) {
-				l.lock(ref, lockShareRowExclusive)
-				l.add(k.Location, "add-foreign-key", SeverityInfo, lockShareRowExclusive, ref,
+				refLock := string(pgfacts.MustOf(pgfacts.CreateTable, l.v).RefLock)
+				l.lock(ref, refLock)
+				l.add(k.Location, RuleAddForeignKey, SeverityInfo, refLock, ref,
 					"the foreign key of new table "+name+" takes SHARE ROW EXCLUSIVE on "+ref+" until commit, blocking its writes: keep this transaction short",
 					planner.HazardBlockingLock)
 			}
@@ -670,28 +743,33 @@ func (l *linter) createIndex(ix *pg_query.IndexStmt) {
 	}
 	part := l.st.partitioned[table]
 	if ix.Concurrent {
-		l.lock(table, lockShareUpdateExclusive)
+		l.take(table, pgfacts.CreateIndexConcurrently)
 		if part {
-			l.add(-1, "create-index-on-partitioned-table", SeverityError, lockShareUpdateExclusive, table,
+			l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityError, l.lockOf(pgfacts.CreateIndexConcurrently), table,
 				"CREATE INDEX CONCURRENTLY is not supported on partitioned table "+table+": create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 				planner.HazardNonTransactional)
 		}
-		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, lockShareUpdateExclusive)
+		l.nonTransactional("CREATE INDEX CONCURRENTLY", table, l.lockOf(pgfacts.CreateIndexConcurrently))
+		if !l.isNew(table) && !part {
+			l.add(-1, RuleIndexBuild, SeverityInfo, l.lockOf(pgfacts.CreateIndexConcurrently), table,
+				"CREATE INDEX CONCURRENTLY takes no blocking lock, but reads every row of "+table+" twice and waits for older transactions: on a big table it runs long, and a failure leaves an INVALID index to drop",
+				planner.HazardIndexBuild)
+		}
 		return
 	}
-	l.lock(table, lockShare)
+	l.take(table, pgfacts.CreateIndex)
 	switch {
 	case l.isNew(table):
 	case !ix.Relation.GetInh():
 		// ON ONLY parent: an invalid index on the parent alone, instant.
 	case part:
-		l.add(-1, "create-index-on-partitioned-table", SeverityWarning, lockShare, table,
+		l.add(-1, RuleCreateIndexOnPartitionedTable, SeverityWarning, l.lockOf(pgfacts.CreateIndex), table,
 			"CREATE INDEX on partitioned table "+table+" blocks writes to it and every partition while all are built: create it ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX ... ATTACH PARTITION each",
 			planner.HazardBlockingLock)
 	default:
-		l.add(-1, "require-concurrent-index", SeverityWarning, lockShare, table,
+		l.add(-1, RuleRequireConcurrentIndex, SeverityWarning, l.lockOf(pgfacts.CreateIndex), table,
 			"CREATE INDEX without CONCURRENTLY blocks writes to "+table+" while the index is built: use CREATE INDEX CONCURRENTLY in its own non-transactional file",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 }
 
@@ -710,13 +788,13 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 		switch d.RemoveType {
 		case pg_query.ObjectType_OBJECT_TABLE:
 			rel := l.qualifyList(items)
-			l.lock(rel, lockAccessExclusive)
+			l.take(rel, pgfacts.DropTable)
 			if !l.isNew(rel) {
 				msg := "DROP TABLE deletes " + rel + " and its data; code still using it breaks: deploy code that no longer uses it first, drop it in a later release"
 				if cascade {
 					msg += " (CASCADE also drops views and foreign keys that depend on it)"
 				}
-				l.add(-1, "ban-drop-table", SeverityWarning, lockAccessExclusive, rel, msg,
+				l.add(-1, RuleBanDropTable, SeverityWarning, l.lockOf(pgfacts.DropTable), rel, msg,
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 			delete(l.st.tables, rel)
@@ -730,22 +808,39 @@ func (l *linter) drop(d *pg_query.DropStmt) {
 				rel = table
 			}
 			if d.Concurrent {
-				l.lock(rel, lockShareUpdateExclusive)
-				l.nonTransactional("DROP INDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
+				l.take(rel, pgfacts.DropIndexConcurrently)
+				l.nonTransactional("DROP INDEX CONCURRENTLY", rel, l.lockOf(pgfacts.DropIndexConcurrently))
 			} else {
-				l.lock(rel, lockAccessExclusive)
+				l.take(rel, pgfacts.DropIndex)
 				if !l.createdIdx[idx] && !l.isNew(table) {
-					l.add(-1, "require-concurrent-index-drop", SeverityWarning, lockAccessExclusive, rel,
+					l.add(-1, RuleRequireConcurrentIndexDrop, SeverityWarning, l.lockOf(pgfacts.DropIndex), rel,
 						"DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: use DROP INDEX CONCURRENTLY in its own non-transactional file",
 						planner.HazardBlockingLock)
 				}
 			}
 			delete(l.st.indexes, idx)
 		case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW:
-			l.lock(l.qualifyList(items), lockAccessExclusive)
-		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY, pg_query.ObjectType_OBJECT_RULE:
+			l.take(l.qualifyList(items), pgfacts.DropView)
+		case pg_query.ObjectType_OBJECT_SEQUENCE:
+			seq := l.qualifyList(items)
+			l.take(seq, pgfacts.DropSequence)
+			if !l.isNew(seq) {
+				l.add(-1, RuleBanDropSequence, SeverityWarning, l.lockOf(pgfacts.DropSequence), seq,
+					"DROP SEQUENCE "+seq+" loses its position: a sequence created again starts over and hands out values already used",
+					planner.HazardDataLoss, planner.HazardIrreversible)
+			}
+			delete(l.created, seq)
+		case pg_query.ObjectType_OBJECT_PUBLICATION:
+			l.add(-1, RuleReplication, SeverityInfo, "", "", "DROP PUBLICATION stops logical replication of its tables", planner.HazardReplication)
+		case pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_RULE:
 			if len(items) > 1 {
-				l.lock(l.qualifyList(items[:len(items)-1]), lockAccessExclusive)
+				l.take(l.qualifyList(items[:len(items)-1]), pgfacts.DropTrigger)
+			}
+		case pg_query.ObjectType_OBJECT_POLICY:
+			if len(items) > 1 {
+				rel := l.qualifyList(items[:len(items)-1])
+				l.take(rel, pgfacts.CreatePolicy)
+				l.authz(rel, "DROP POLICY removes the rows of "+rel+" it allowed from what roles see under row-level security")
 			}
 		}
 	}
@@ -755,18 +850,18 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 	rel := l.qualify(r.Relation)
 	switch r.RenameType {
 	case pg_query.ObjectType_OBJECT_COLUMN:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.RenameColumn)
 		if t := l.st.tables[rel]; t != nil && t.cols[r.Subname] != nil {
 			t.cols[r.Newname] = t.cols[r.Subname]
 			delete(t.cols, r.Subname)
 		}
 		if !l.isNew(rel) {
-			l.add(-1, "rename-column", SeverityWarning, lockAccessExclusive, rel,
+			l.add(-1, RuleRenameColumn, SeverityWarning, l.lockOf(pgfacts.RenameColumn), rel,
 				"renaming column "+r.Subname+" of "+rel+" breaks code that still uses the old name: add the new column, keep both in sync with a trigger, backfill, switch the code, then drop the old one",
 				planner.HazardBackwardIncompatible)
 		}
 	case pg_query.ObjectType_OBJECT_TABLE:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.RenameTable)
 		nn := schemaOf(rel) + "." + r.Newname
 		if t := l.st.tables[rel]; t != nil {
 			l.st.tables[nn] = t
@@ -780,18 +875,14 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			l.created[nn] = true
 			return
 		}
-		l.add(-1, "rename-table", SeverityWarning, lockAccessExclusive, rel,
+		l.add(-1, RuleRenameTable, SeverityWarning, l.lockOf(pgfacts.RenameTable), rel,
 			"renaming table "+rel+" breaks code that still uses the old name: rename it and create a view with the old name in the same transaction, switch the code, then drop the view",
 			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
-		if l.v >= 12 {
-			l.lock(rel, lockShareUpdateExclusive)
-		} else {
-			l.lock(rel, lockAccessExclusive)
-		}
+		l.take(rel, pgfacts.RenameIndex)
 	case pg_query.ObjectType_OBJECT_TABCONSTRAINT, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW,
 		pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY:
-		l.lock(rel, lockAccessExclusive)
+		l.take(rel, pgfacts.AlterTableOther)
 	}
 }
 
@@ -822,58 +913,63 @@ func (l *linter) alterEnum(a *pg_query.AlterEnumStmt) {
 		if !l.inBlock {
 			sev = SeverityWarning
 		}
-		l.add(-1, "enum-add-value-in-transaction", sev, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, sev, "", typ,
 			fmt.Sprintf("ALTER TYPE ... ADD VALUE cannot run inside a transaction block on PostgreSQL %d: put it alone in its own non-transactional file", l.v),
 			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case used >= 0 && inTx:
 		s := l.stmts[used]
-		l.add(-1, "enum-add-value-in-transaction", SeverityError, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, SeverityError, "", typ,
 			fmt.Sprintf("new enum value %q of %s is used at line %d in the same transaction: PostgreSQL rejects it (unsafe use of new value) until the ADD VALUE commits; add the value in its own file", a.NewVal, typ, s.Line),
 			planner.HazardNonTransactional, planner.HazardIrreversible)
 	case l.inBlock:
-		l.add(-1, "enum-add-value-in-transaction", SeverityInfo, "", typ,
+		l.add(-1, RuleEnumAddValueInTransaction, SeverityInfo, "", typ,
 			"ALTER TYPE ... ADD VALUE in a transaction: the value is not usable until commit and cannot be removed later; prefer its own file",
 			planner.HazardIrreversible)
 	}
 }
 
+// authz reports a change of privileges, policies or row-level security
+// (info: it takes no blocking lock, but a reviewer must see it), unless it
+// is on a table created in this file.
+func (l *linter) authz(rel, msg string) {
+	if rel != "" && l.isNew(rel) {
+		return
+	}
+	l.add(-1, RuleAuthzChange, SeverityInfo, "", rel, msg, planner.HazardAuthz)
+}
+
+// function checks CREATE [OR REPLACE] FUNCTION / PROCEDURE: PostgreSQL
+// tracks what a body uses only for a SQL-standard body (BEGIN ATOMIC,
+// RETURN; "CREATE FUNCTION", 14+); a string body in plpgsql, another
+// procedural language or SQL is not checked when what it uses changes.
+func (l *linter) function(f *pg_query.CreateFunctionStmt) {
+	if f.SqlBody != nil {
+		return
+	}
+	lang := "sql"
+	for _, o := range f.Options {
+		if d := o.GetDefElem(); d != nil && d.Defname == "language" {
+			lang = strings.ToLower(d.Arg.GetString_().GetSval())
+		}
+	}
+	if lang == "c" || lang == "internal" {
+		return
+	}
+	name := l.qualifyList(f.Funcname)
+	l.add(-1, RuleUntrackedDependencies, SeverityInfo, "", "",
+		"PostgreSQL does not track what the "+lang+" body of "+name+" uses: dropping or changing a table, column or function it uses later does not fail, calls do (a SQL-standard body, BEGIN ATOMIC, is tracked)",
+		planner.HazardUntrackedDependencies)
+}
+
 // usesString reports whether a string constant equal to s occurs in n.
 func usesString(n *pg_query.Node, s string) bool {
 	found := false
-	walkProto(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		if c, ok := m.Interface().(*pg_query.A_Const); ok && c.GetSval().GetSval() == s {
+	schema.WalkNodes(n.ProtoReflect(), func(x *pg_query.Node) {
+		if c := x.GetAConst(); c != nil && c.GetSval().GetSval() == s {
 			found = true
 		}
-		return !found
 	})
 	return found
-}
-
-// walkProto calls fn for m and every message nested in it, depth first,
-// until fn returns false.
-func walkProto(m protoreflect.Message, fn func(protoreflect.Message) bool) bool {
-	if !m.IsValid() {
-		return true
-	}
-	if !fn(m) {
-		return false
-	}
-	ok := true
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Message() == nil || fd.IsMap() {
-			return true
-		}
-		if fd.IsList() {
-			lst := v.List()
-			for i := 0; i < lst.Len() && ok; i++ {
-				ok = walkProto(lst.Get(i).Message(), fn)
-			}
-			return ok
-		}
-		ok = walkProto(v.Message(), fn)
-		return ok
-	})
-	return ok
 }
 
 func (l *linter) vacuum(v *pg_query.VacuumStmt) {
@@ -899,7 +995,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		target = "every table of the database"
 	}
 	for _, r := range rels {
-		l.lock(r, lockAccessExclusive)
+		l.take(r, pgfacts.VacuumFull)
 	}
 	sev := SeverityWarning
 	msg := "VACUUM FULL rewrites " + target + " under ACCESS EXCLUSIVE (reads and writes blocked): use pg_repack"
@@ -907,7 +1003,7 @@ func (l *linter) vacuum(v *pg_query.VacuumStmt) {
 		sev = SeverityError
 		msg += "; it also cannot run inside a transaction block"
 	}
-	l.add(-1, "vacuum-full", sev, lockAccessExclusive, rel, msg,
+	l.add(-1, RuleVacuumFull, sev, l.lockOf(pgfacts.VacuumFull), rel, msg,
 		planner.HazardBlockingLock, planner.HazardTableRewrite, planner.HazardNonTransactional)
 }
 
@@ -945,15 +1041,20 @@ func (l *linter) reindex(r *pg_query.ReindexStmt) {
 		}
 	}
 	if conc {
-		l.lock(rel, lockShareUpdateExclusive)
-		l.nonTransactional("REINDEX CONCURRENTLY", rel, lockShareUpdateExclusive)
+		l.take(rel, pgfacts.ReindexConcurrently)
+		l.nonTransactional("REINDEX CONCURRENTLY", rel, l.lockOf(pgfacts.ReindexConcurrently))
+		if !l.isNew(rel) {
+			l.add(-1, RuleIndexBuild, SeverityInfo, l.lockOf(pgfacts.ReindexConcurrently), rel,
+				"REINDEX CONCURRENTLY takes no blocking lock, but rebuilds every index, reading every row of "+rel,
+				planner.HazardIndexBuild)
+		}
 		return
 	}
-	l.lock(rel, lockShare)
+	l.take(rel, pgfacts.Reindex)
 	if l.v >= 12 && !l.isNew(rel) {
-		l.add(-1, "require-concurrent-reindex", SeverityWarning, lockShare, rel,
+		l.add(-1, RuleRequireConcurrentReindex, SeverityWarning, l.lockOf(pgfacts.Reindex), rel,
 			"REINDEX without CONCURRENTLY blocks writes to "+rel+" (and queries using the index) while it rebuilds: use REINDEX ... CONCURRENTLY in its own non-transactional file",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 }
 
@@ -967,71 +1068,86 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 		if c == nil {
 			continue
 		}
-		lock := lockAccessExclusive
+		kind := pgfacts.AlterTableOther
 		switch c.Subtype {
-		case pg_query.AlterTableType_AT_SetStatistics, pg_query.AlterTableType_AT_SetOptions, pg_query.AlterTableType_AT_ResetOptions,
-			pg_query.AlterTableType_AT_ClusterOn, pg_query.AlterTableType_AT_DropCluster,
-			pg_query.AlterTableType_AT_SetRelOptions, pg_query.AlterTableType_AT_ResetRelOptions,
-			pg_query.AlterTableType_AT_ValidateConstraint:
-			lock = lockShareUpdateExclusive
+		case pg_query.AlterTableType_AT_SetStatistics, pg_query.AlterTableType_AT_SetOptions, pg_query.AlterTableType_AT_ResetOptions:
+			kind = pgfacts.AlterColumnOptions
+		case pg_query.AlterTableType_AT_ClusterOn, pg_query.AlterTableType_AT_DropCluster:
+			kind = pgfacts.ClusterOn
+		case pg_query.AlterTableType_AT_SetRelOptions, pg_query.AlterTableType_AT_ResetRelOptions:
+			kind = pgfacts.AlterTableOptions
+		case pg_query.AlterTableType_AT_ValidateConstraint:
+			kind = pgfacts.ValidateConstraint
 		case pg_query.AlterTableType_AT_EnableTrig, pg_query.AlterTableType_AT_EnableAlwaysTrig, pg_query.AlterTableType_AT_EnableReplicaTrig,
 			pg_query.AlterTableType_AT_DisableTrig, pg_query.AlterTableType_AT_EnableTrigAll, pg_query.AlterTableType_AT_DisableTrigAll,
 			pg_query.AlterTableType_AT_EnableTrigUser, pg_query.AlterTableType_AT_DisableTrigUser:
-			lock = lockShareRowExclusive
+			kind = pgfacts.EnableTrigger
 		case pg_query.AlterTableType_AT_AttachPartition:
+			kind = pgfacts.AttachPartition
 			l.st.partitioned[rel] = true
 			if p := c.Def.GetPartitionCmd(); p != nil {
 				l.lock(l.qualify(p.Name), lockAccessExclusive)
 			}
-			if l.v >= 12 {
-				lock = lockShareUpdateExclusive
-			}
 		case pg_query.AlterTableType_AT_DetachPartition:
+			kind = pgfacts.DetachPartition
 			if p := c.Def.GetPartitionCmd(); p != nil && p.Concurrent {
-				lock = lockShareUpdateExclusive
-				l.nonTransactional("DETACH PARTITION ... CONCURRENTLY", rel, lock)
+				kind = pgfacts.DetachPartitionConcurrently
+				l.nonTransactional("DETACH PARTITION ... CONCURRENTLY", rel, l.lockOf(kind))
 			}
-		case pg_query.AlterTableType_AT_AddConstraint:
-			if k := c.Def.GetConstraint(); k != nil && k.Contype == pg_query.ConstrType_CONSTR_FOREIGN {
-				lock = lockShareRowExclusive
+		case pg_query.AlterTableType_AT_DropColumn:
+			kind = pgfacts.DropColumn
+		case pg_query.AlterTableType_AT_DropNotNull:
+			kind = pgfacts.DropNotNull
+		case pg_query.AlterTableType_AT_ColumnDefault:
+			kind = pgfacts.SetDefault
+		case pg_query.AlterTableType_AT_DropConstraint:
+			kind = pgfacts.DropConstraint
+		case pg_query.AlterTableType_AT_SetLogged, pg_query.AlterTableType_AT_SetUnLogged:
+			kind = pgfacts.SetLogged
+		case pg_query.AlterTableType_AT_ReplicaIdentity:
+			kind = pgfacts.ReplicaIdentity
+			if !isNew {
+				l.add(-1, RuleReplication, SeverityInfo, l.lockOf(kind), rel,
+					"REPLICA IDENTITY of "+rel+" changes what logical replication sends for updates and deletes and how subscribers match rows",
+					planner.HazardReplication)
 			}
-		}
-		if a.Objtype == pg_query.ObjectType_OBJECT_INDEX && l.st.indexes[rel].table != "" {
-			l.lock(l.st.indexes[rel].table, lock)
-		} else {
-			l.lock(rel, lock)
+		case pg_query.AlterTableType_AT_EnableRowSecurity, pg_query.AlterTableType_AT_DisableRowSecurity:
+			kind = pgfacts.RowSecurity
+			l.authz(rel, "row-level security of "+rel+" turns on or off: which rows each role sees changes (with it on and no policy, roles other than the owner see none)")
+		case pg_query.AlterTableType_AT_ForceRowSecurity, pg_query.AlterTableType_AT_NoForceRowSecurity:
+			l.authz(rel, "FORCE ROW LEVEL SECURITY of "+rel+" changes whether the owner is subject to its policies")
 		}
 		switch c.Subtype {
 		case pg_query.AlterTableType_AT_AddColumn:
-			l.addColumn(rel, isNew, t, c.Def.GetColumnDef())
+			kind = l.addColumn(rel, isNew, t, c.Def.GetColumnDef())
 		case pg_query.AlterTableType_AT_DropColumn:
 			delete(t.cols, c.Name)
 			if !isNew {
-				l.add(-1, "ban-drop-column", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleBanDropColumn, SeverityWarning, l.lockOf(pgfacts.DropColumn), rel,
 					"dropping column "+c.Name+" of "+rel+" deletes its data and breaks code that still reads or writes it: deploy code that no longer uses it first, drop it in a later release",
 					planner.HazardDataLoss, planner.HazardBackwardIncompatible, planner.HazardIrreversible)
 			}
 		case pg_query.AlterTableType_AT_AlterColumnType:
-			l.alterColumnType(rel, isNew, t, c.Name, c.Def.GetColumnDef())
+			kind = l.alterColumnType(rel, isNew, t, c.Name, c.Def.GetColumnDef())
 		case pg_query.AlterTableType_AT_SetNotNull:
-			l.setNotNull(rel, isNew, t, c.Name)
+			kind = l.setNotNull(rel, isNew, t, c.Name)
 		case pg_query.AlterTableType_AT_DropNotNull:
 			if col := t.cols[c.Name]; col != nil {
 				col.notNull = false
 			}
 			if !isNew {
-				l.add(-1, "drop-not-null", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleDropNotNull, SeverityWarning, l.lockOf(pgfacts.DropNotNull), rel,
 					"dropping NOT NULL of "+rel+"."+c.Name+" lets NULLs in that running code may not expect; setting it back later needs a scan or the CHECK recipe",
 					planner.HazardBackwardIncompatible)
 			}
 		case pg_query.AlterTableType_AT_AddConstraint:
-			l.addConstraint(rel, isNew, t, c.Def.GetConstraint(), c.Def.GetConstraint().GetLocation())
+			kind = l.addConstraint(rel, isNew, t, c.Def.GetConstraint(), c.Def.GetConstraint().GetLocation())
 		case pg_query.AlterTableType_AT_ValidateConstraint:
 			if k := t.checks[c.Name]; k != nil {
 				k.valid = true
 			}
 			if held := l.segLocks[l.seg][rel]; !isNew && blocksTraffic(held) {
-				l.add(-1, "validate-in-same-transaction", SeverityWarning, held, rel,
+				l.add(-1, RuleValidateInSameTransaction, SeverityWarning, held, rel,
 					"VALIDATE CONSTRAINT "+c.Name+" runs in the same transaction as an earlier statement that took "+held+" on "+rel+": the lock is held for the whole validation scan. Validate in a later migration file (its own transaction)",
 					planner.HazardBlockingLock, planner.HazardTableScan)
 			}
@@ -1043,18 +1159,23 @@ func (l *linter) alterTable(a *pg_query.AlterTableStmt) {
 				if c.Subtype == pg_query.AlterTableType_AT_SetUnLogged {
 					what = "SET UNLOGGED"
 				}
-				l.add(-1, "alter-table-set-logged", SeverityWarning, lockAccessExclusive, rel,
+				l.add(-1, RuleAlterTableSetLogged, SeverityWarning, l.lockOf(pgfacts.SetLogged), rel,
 					what+" rewrites "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked)",
 					planner.HazardBlockingLock, planner.HazardTableRewrite)
 			}
 		}
+		target := rel
+		if a.Objtype == pg_query.ObjectType_OBJECT_INDEX && l.st.indexes[rel].table != "" {
+			target = l.st.indexes[rel].table
+		}
+		l.take(target, kind)
 	}
 }
 
-// addColumn checks ALTER TABLE ... ADD COLUMN.
-func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.ColumnDef) {
+// addColumn checks ALTER TABLE ... ADD COLUMN and returns its statement kind.
+func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.ColumnDef) pgfacts.Kind {
 	if cd == nil {
-		return
+		return pgfacts.AddColumn
 	}
 	col := &lintCol{typ: cd.TypeName, notNull: cd.IsNotNull}
 	var def *pg_query.Node
@@ -1086,7 +1207,7 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 			notNull = true
 		case pg_query.ConstrType_CONSTR_FOREIGN:
 			if ref := l.qualify(k.Pktable); ref != "" {
-				l.lock(ref, lockShareRowExclusive)
+				l.lock(ref, string(pgfacts.MustOf(pgfacts.AddForeignKey, l.v).RefLock))
 			}
 		}
 	}
@@ -1095,87 +1216,101 @@ func (l *linter) addColumn(rel string, isNew bool, t *lintTable, cd *pg_query.Co
 	}
 	col.notNull = notNull || identity
 	t.cols[cd.Colname] = col
-	if isNew {
-		return
-	}
 	typ := typeBase(cd.TypeName)
 	serial := typ == "serial" || typ == "bigserial" || typ == "smallserial" || typ == "serial4" || typ == "serial8" || typ == "serial2"
-	loc := cd.Location
-	name := rel + "." + cd.Colname
-	rewrite := false
+	kind := pgfacts.AddColumn
+	vol, fn, known := pgfacts.Immutable, "", true
 	switch {
 	case generated:
-		rewrite = true
-		l.add(loc, "add-column-generated-stored", SeverityWarning, lockAccessExclusive, rel,
+		kind = pgfacts.AddColumnGeneratedStored
+	case identity || serial:
+		kind = pgfacts.AddColumnIdentity
+	case def != nil:
+		vol, fn, known = pgfacts.ExprVolatility(def, nil)
+		kind = pgfacts.AddColumnDefault
+		if vol == pgfacts.Volatile {
+			kind = pgfacts.AddColumnVolatileDefault
+		}
+	}
+	if isNew {
+		return kind
+	}
+	loc := cd.Location
+	name := rel + "." + cd.Colname
+	rewrite := pgfacts.MustOf(kind, l.v).Rewrite
+	switch kind {
+	case pgfacts.AddColumnGeneratedStored:
+		l.add(loc, RuleAddColumnGeneratedStored, SeverityWarning, l.lockOf(kind), rel,
 			"adding stored generated column "+name+" rewrites the table under ACCESS EXCLUSIVE: add a plain nullable column filled by a trigger, then backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
-	case identity || serial:
-		rewrite = true
-		l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
+	case pgfacts.AddColumnIdentity:
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, l.lockOf(kind), rel,
 			"adding identity/serial column "+name+" fills every existing row from a sequence: the table is rewritten under ACCESS EXCLUSIVE. Add a nullable column, set its default, backfill in batches",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
-	case def != nil:
-		vol, fn := volatility(def)
-		switch {
-		case vol == volVolatile:
-			rewrite = true
-			why := "its default is volatile"
-			if fn != "" {
-				why = "its default calls " + fn + "(), which is volatile"
-				if !knownFunc(fn) {
-					why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
-				}
+	case pgfacts.AddColumnVolatileDefault:
+		why := "its default is volatile"
+		if fn != "" {
+			why = "its default calls " + fn + "(), which is volatile"
+			if !known {
+				why = "its default calls " + fn + "(), whose volatility is unknown (functions are VOLATILE unless declared otherwise)"
 			}
-			l.add(loc, "add-column-volatile-default", SeverityWarning, lockAccessExclusive, rel,
-				"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
-				planner.HazardBlockingLock, planner.HazardTableRewrite)
-		case l.v < 11:
-			rewrite = true
-			l.add(loc, "add-column-default", SeverityWarning, lockAccessExclusive, rel,
+		}
+		l.add(loc, RuleAddColumnVolatileDefault, SeverityWarning, l.lockOf(kind), rel,
+			"adding "+name+" rewrites the table under ACCESS EXCLUSIVE because "+why+": add the column without default, SET DEFAULT, then backfill in batches",
+			planner.HazardBlockingLock, planner.HazardTableRewrite)
+	case pgfacts.AddColumnDefault:
+		switch {
+		case rewrite:
+			l.add(loc, RuleAddColumnDefault, SeverityWarning, l.lockOf(kind), rel,
 				fmt.Sprintf("on PostgreSQL %d, ADD COLUMN with a DEFAULT rewrites the table under ACCESS EXCLUSIVE (11+ stores a constant default in the catalog): add the column without default, SET DEFAULT, then backfill in batches", l.v),
 				planner.HazardBlockingLock, planner.HazardTableRewrite)
-		case vol == volStable:
-			l.add(loc, "add-column-stable-default", SeverityInfo, lockAccessExclusive, rel,
+		case vol == pgfacts.Stable:
+			l.add(loc, RuleAddColumnStableDefault, SeverityInfo, l.lockOf(kind), rel,
 				"the default of "+name+" is evaluated once: every existing row gets the same value (the migration's time for now())")
 		}
 	}
 	if notNull && def == nil && !identity && !generated && !serial {
-		l.add(loc, "adding-not-null-field", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddingNotNullField, SeverityWarning, l.lockOf(pgfacts.AddColumn), rel,
 			"adding NOT NULL column "+name+" without a default fails on a non-empty table and breaks inserts of running code: add it nullable (or with a constant default), backfill, then SET NOT NULL via a validated CHECK",
 			planner.HazardBackwardIncompatible)
 	}
 	if !rewrite {
 		for _, k := range checks {
-			l.add(k.Location, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
+			l.add(k.Location, RuleConstraintMissingNotValid, SeverityWarning, l.lockOf(pgfacts.AddColumn), rel,
 				"ADD COLUMN with a CHECK scans "+rel+" under ACCESS EXCLUSIVE even though the new column is all NULL: add the column, then the CHECK as NOT VALID, VALIDATE it in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		}
 	}
 	for _, k := range uniques {
-		l.add(k.Location, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddUniqueConstraint, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD COLUMN ... UNIQUE builds an index under ACCESS EXCLUSIVE: add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
 	for _, k := range pks {
-		l.add(k.Location, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+		l.add(k.Location, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD COLUMN ... PRIMARY KEY builds an index under ACCESS EXCLUSIVE: add the column, fill it, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
 	}
+	return kind
 }
 
 // setNotNull checks ALTER COLUMN ... SET NOT NULL.
-func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string) {
+func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string) pgfacts.Kind {
 	col := t.cols[colName]
 	already := col != nil && col.notNull
 	if col != nil {
 		col.notNull = true
 	}
 	if isNew || already {
-		return
+		return pgfacts.SetNotNullProved
 	}
 	valid, notValid := l.st.provedNotNull(rel, colName)
-	if valid && l.v >= 12 {
-		return
+	kind := pgfacts.SetNotNull
+	if valid {
+		kind = pgfacts.SetNotNullProved
+	}
+	if !pgfacts.MustOf(kind, l.v).Scan {
+		return kind
 	}
 	msg := "SET NOT NULL on " + rel + "." + colName + " scans the whole table under ACCESS EXCLUSIVE (reads and writes blocked): "
 	switch {
@@ -1186,45 +1321,54 @@ func (l *linter) setNotNull(rel string, isNew bool, t *lintTable, colName string
 	default:
 		msg += "first ADD CONSTRAINT ... CHECK (" + colName + " IS NOT NULL) NOT VALID, VALIDATE it in a later file, then SET NOT NULL (no scan on 12+) and drop the CHECK"
 	}
-	l.add(-1, "set-not-null", SeverityWarning, lockAccessExclusive, rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
+	l.add(-1, RuleSetNotNull, SeverityWarning, l.lockOf(kind), rel, msg, planner.HazardBlockingLock, planner.HazardTableScan)
+	return kind
 }
 
 // addConstraint checks ALTER TABLE ... ADD CONSTRAINT.
-func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query.Constraint, loc int32) {
+func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query.Constraint, loc int32) pgfacts.Kind {
 	if k == nil {
-		return
+		return pgfacts.AddCheckNotValid
 	}
 	switch k.Contype {
 	case pg_query.ConstrType_CONSTR_CHECK:
 		if c := notNullCheckCol(k.RawExpr); c != "" && k.Conname != "" {
 			t.checks[k.Conname] = &lintCheck{col: c, valid: !k.SkipValidation}
 		}
-		if !isNew && !k.SkipValidation {
-			l.add(loc, "constraint-missing-not-valid", SeverityWarning, lockAccessExclusive, rel,
-				"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
-				planner.HazardBlockingLock, planner.HazardTableScan)
+		if k.SkipValidation || isNew {
+			return pgfacts.AddCheckNotValid
 		}
+		l.add(loc, RuleConstraintMissingNotValid, SeverityWarning, l.lockOf(pgfacts.AddCheck), rel,
+			"ADD CONSTRAINT ... CHECK scans "+rel+" under ACCESS EXCLUSIVE (reads and writes blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
+			planner.HazardBlockingLock, planner.HazardTableScan)
+		return pgfacts.AddCheck
 	case pg_query.ConstrType_CONSTR_FOREIGN:
 		ref := l.qualify(k.Pktable)
-		l.lock(ref, lockShareRowExclusive)
+		kind := pgfacts.AddForeignKey
+		if k.SkipValidation || isNew {
+			kind = pgfacts.AddForeignKeyNotValid
+		}
+		l.lock(ref, string(pgfacts.MustOf(kind, l.v).RefLock))
 		if isNew {
-			return
+			return kind
 		}
 		if !k.SkipValidation {
-			l.add(loc, "add-foreign-key", SeverityWarning, lockShareRowExclusive, rel,
+			l.add(loc, RuleAddForeignKey, SeverityWarning, l.lockOf(kind), rel,
 				"ADD FOREIGN KEY scans "+rel+" while holding SHARE ROW EXCLUSIVE on it and on "+ref+" (writes to both blocked): add it NOT VALID, then VALIDATE CONSTRAINT in a later file",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		} else if l.st.partitioned[rel] && l.v < 18 {
-			l.add(loc, "add-foreign-key", SeverityError, lockShareRowExclusive, rel,
+			l.add(loc, RuleAddForeignKey, SeverityError, l.lockOf(pgfacts.AddForeignKeyNotValid), rel,
 				fmt.Sprintf("PostgreSQL %d rejects NOT VALID foreign keys on partitioned table %s (18+ accepts them): add it to each partition instead", l.v, rel))
 		}
+		return kind
 	case pg_query.ConstrType_CONSTR_UNIQUE:
 		if k.Indexname != "" || isNew {
-			return
+			return pgfacts.AddUniqueUsingIndex
 		}
-		l.add(loc, "add-unique-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddUniqueConstraint, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 			"ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE (reads and writes blocked): CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
+		return pgfacts.AddUnique
 	case pg_query.ConstrType_CONSTR_PRIMARY:
 		cols := keyNames(k.Keys)
 		if k.Indexname != "" {
@@ -1247,31 +1391,34 @@ func (l *linter) addConstraint(rel string, isNew bool, t *lintTable, k *pg_query
 			}
 		}
 		if isNew {
-			return
+			return pgfacts.AddUniqueUsingIndex
 		}
 		if k.Indexname == "" {
-			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE: make the columns NOT NULL via a validated CHECK, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
-				planner.HazardBlockingLock, planner.HazardTableScan)
-			return
+				planner.HazardBlockingLock, planner.HazardTableScan, planner.HazardIndexBuild)
+			return pgfacts.AddUnique
 		}
 		switch {
 		case len(nullable) > 0:
-			l.add(loc, "add-primary-key", SeverityWarning, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityWarning, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY USING INDEX still scans "+rel+" under ACCESS EXCLUSIVE because "+strings.Join(nullable, ", ")+" may be NULL: SET NOT NULL via a validated CHECK first",
 				planner.HazardBlockingLock, planner.HazardTableScan)
 		case len(unknown) > 0 || len(cols) == 0:
-			l.add(loc, "add-primary-key", SeverityInfo, lockAccessExclusive, rel,
+			l.add(loc, RuleAddPrimaryKey, SeverityInfo, l.lockOf(pgfacts.AddUnique), rel,
 				"ADD PRIMARY KEY USING INDEX scans "+rel+" under ACCESS EXCLUSIVE if a key column is nullable: make it NOT NULL via a validated CHECK first")
 		}
+		return pgfacts.AddUniqueUsingIndex
 	case pg_query.ConstrType_CONSTR_EXCLUSION:
 		if isNew {
-			return
+			return pgfacts.AddExclusion
 		}
-		l.add(loc, "add-exclusion-constraint", SeverityWarning, lockAccessExclusive, rel,
+		l.add(loc, RuleAddExclusionConstraint, SeverityWarning, l.lockOf(pgfacts.AddExclusion), rel,
 			"ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE and has no online form (no NOT VALID, no USING INDEX): needs a maintenance window",
-			planner.HazardBlockingLock)
+			planner.HazardBlockingLock, planner.HazardIndexBuild)
+		return pgfacts.AddExclusion
 	}
+	return pgfacts.AddCheckNotValid
 }
 
 // keyNames returns the names of a constraint's key columns.
@@ -1284,9 +1431,9 @@ func keyNames(keys []*pg_query.Node) []string {
 }
 
 // alterColumnType checks ALTER COLUMN ... TYPE.
-func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName string, cd *pg_query.ColumnDef) {
+func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName string, cd *pg_query.ColumnDef) pgfacts.Kind {
 	if cd == nil {
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
 	col := t.cols[colName]
 	var old *pg_query.TypeName
@@ -1295,7 +1442,7 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		col.typ = cd.TypeName
 	}
 	if isNew {
-		return
+		return pgfacts.AlterColumnType
 	}
 	name := rel + "." + colName
 	newT := typeString(cd.TypeName)
@@ -1304,29 +1451,37 @@ func (l *linter) alterColumnType(rel string, isNew bool, t *lintTable, colName s
 		using = nil
 	}
 	rewriteMsg := func(why string) {
-		l.add(cd.Location, "changing-column-type", SeverityWarning, lockAccessExclusive, rel,
+		l.add(cd.Location, RuleChangingColumnType, SeverityWarning, l.lockOf(pgfacts.AlterColumnTypeRewrite), rel,
 			"changing "+name+" to "+newT+why+" rewrites the table and its indexes under ACCESS EXCLUSIVE: add a new column kept in sync by a trigger, backfill in batches, then swap",
 			planner.HazardBlockingLock, planner.HazardTableRewrite)
 	}
 	if using != nil {
 		rewriteMsg(" with a USING expression")
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
 	if old == nil {
-		if wideningTarget(cd.TypeName) {
-			l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
+		if pgfacts.WideningTarget(typeString(cd.TypeName)) {
+			l.add(cd.Location, RuleChangingColumnType, SeverityInfo, l.lockOf(pgfacts.AlterColumnTypeRewrite), rel,
 				"the old type of "+name+" is unknown to the linter: changing it to "+newT+" is catalog-only if it widens varchar/numeric (no rewrite), otherwise it rewrites the table under ACCESS EXCLUSIVE")
-			return
+			return pgfacts.AlterColumnType
 		}
 		rewriteMsg("")
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
-	if safe, note := binaryCompatible(old, cd.TypeName, l.v); !safe {
+	if len(old.GetArrayBounds()) != len(cd.TypeName.GetArrayBounds()) {
+		rewriteMsg(" (from " + typeString(old) + ")")
+		return pgfacts.AlterColumnTypeRewrite
+	}
+	if rw, note := pgfacts.TypeChangeRewrites(typeString(old), newT, l.v); rw {
+		if note != "" {
+			note = "; " + note
+		}
 		rewriteMsg(" (from " + typeString(old) + ")" + note)
-		return
+		return pgfacts.AlterColumnTypeRewrite
 	}
-	l.add(cd.Location, "changing-column-type", SeverityInfo, lockAccessExclusive, rel,
+	l.add(cd.Location, RuleChangingColumnType, SeverityInfo, l.lockOf(pgfacts.AlterColumnType), rel,
 		"changing "+name+" from "+typeString(old)+" to "+newT+" needs no rewrite (a CHECK on the column still re-verifies the table, and a view on it blocks the change)")
+	return pgfacts.AlterColumnType
 }
 
 // typeBase returns the lower-case base name of a type (last name part).
@@ -1373,118 +1528,10 @@ func typeString(t *pg_query.TypeName) string {
 	return s
 }
 
-// wideningTarget reports whether t is a type that some other type can be
-// changed to without a rewrite (text, varchar, numeric).
-func wideningTarget(t *pg_query.TypeName) bool {
-	switch typeBase(t) {
-	case "text", "varchar", "numeric", "varbit":
-		return len(t.ArrayBounds) == 0
-	}
-	return false
-}
-
-// binaryCompatible reports whether changing a column from old to new needs
-// no table rewrite; note explains a version- or setting-dependent case.
-func binaryCompatible(old, new *pg_query.TypeName, v int) (bool, string) {
-	if len(old.ArrayBounds) != len(new.ArrayBounds) {
-		return false, ""
-	}
-	ob, nb := typeBase(old), typeBase(new)
-	om, nm := typeMods(old), typeMods(new)
-	sameMods := fmt.Sprint(om) == fmt.Sprint(nm)
-	switch {
-	case ob == nb && sameMods:
-		return true, ""
-	case (ob == "varchar" || ob == "varbit") && ob == nb:
-		// wider or unlimited length
-		return len(nm) == 0 || len(om) == 1 && len(nm) == 1 && nm[0] >= om[0], ""
-	case ob == "varchar" && nb == "text", ob == "text" && nb == "varchar" && len(nm) == 0:
-		return true, ""
-	case ob == "numeric" && nb == "numeric":
-		if len(nm) == 0 {
-			return true, ""
-		}
-		if len(om) == 0 {
-			return false, ""
-		}
-		os, ns := 0, 0
-		if len(om) > 1 {
-			os = om[1]
-		}
-		if len(nm) > 1 {
-			ns = nm[1]
-		}
-		return os == ns && nm[0] >= om[0], ""
-	case ob == "cidr" && nb == "inet":
-		return true, ""
-	case ob == "timestamp" && nb == "timestamptz" && v >= 12:
-		return false, "; on PostgreSQL 12+ it is catalog-only when the session TimeZone is UTC, but the column's indexes are still rebuilt"
-	}
-	return false, ""
-}
-
-// Expression volatility classes.
-const (
-	volConst = iota
-	volStable
-	volVolatile
-)
-
-var (
-	volatileFuncs = map[string]bool{"random": true, "clock_timestamp": true, "timeofday": true, "gen_random_uuid": true,
-		"uuid_generate_v1": true, "uuid_generate_v1mc": true, "uuid_generate_v4": true, "nextval": true, "setval": true,
-		"txid_current": true, "random_normal": true, "uuidv4": true, "uuidv7": true, "pg_current_xact_id": true}
-	stableFuncs = map[string]bool{"now": true, "transaction_timestamp": true, "statement_timestamp": true,
-		"current_setting": true, "current_database": true, "current_schema": true, "to_char": true, "to_timestamp": true,
-		"concat": true, "concat_ws": true, "to_jsonb": true, "to_json": true, "age": true}
-	immutableFuncs = map[string]bool{"lower": true, "upper": true, "length": true, "abs": true, "round": true, "md5": true,
-		"jsonb_build_object": true, "json_build_object": true, "jsonb_build_array": true, "json_build_array": true,
-		"make_date": true, "make_interval": true, "make_timestamp": true, "array_fill": true, "btrim": true, "trim": true,
-		"replace": true, "substring": true, "substr": true, "left": true, "right": true, "greatest": true, "least": true,
-		"int4": true, "int8": true, "numeric": true, "date": true, "timezone": true, "extract": true, "date_part": true,
-		"date_trunc": true}
-)
-
-// knownFunc reports whether the linter knows a function's volatility.
-func knownFunc(name string) bool {
-	return volatileFuncs[name] || stableFuncs[name] || immutableFuncs[name]
-}
-
 // funcName returns the lower-case unqualified name of a function call.
 func funcName(fc *pg_query.FuncCall) string {
 	if len(fc.Funcname) == 0 {
 		return ""
 	}
 	return strings.ToLower(fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval())
-}
-
-// volatility classifies a default expression; fn names the function that
-// made it volatile ("" for none or a non-function reason).
-func volatility(expr *pg_query.Node) (int, string) {
-	v, fn := volConst, ""
-	walkProto(expr.ProtoReflect(), func(m protoreflect.Message) bool {
-		switch x := m.Interface().(type) {
-		case *pg_query.FuncCall:
-			name := funcName(x)
-			switch {
-			case stableFuncs[name]:
-				if v < volStable {
-					v = volStable
-				}
-			case immutableFuncs[name]:
-			default:
-				v, fn = volVolatile, name
-				return false
-			}
-		case *pg_query.SQLValueFunction:
-			if v < volStable {
-				v = volStable
-			}
-		case *pg_query.SubLink:
-			v, fn = volVolatile, ""
-			return false
-		}
-		return true
-	})
-	return v, fn
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -67,7 +69,7 @@ func TestLintDangerous(t *testing.T) {
 		rel     string
 	}{
 		{name: "create index", sql: lt + "CREATE INDEX t_a_idx ON t (a);",
-			rule: "require-concurrent-index", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "SHARE", rel: "public.t"},
+			rule: "require-concurrent-index", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardIndexBuild}, lock: "SHARE", rel: "public.t"},
 		{name: "check without not valid", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0);",
 			rule: "constraint-missing-not-valid", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE", rel: "public.t"},
 		{name: "add column with inline check", sql: lt + "ALTER TABLE t ADD COLUMN b int CHECK (b > 0);",
@@ -119,9 +121,9 @@ func TestLintDangerous(t *testing.T) {
 			sql:   lt + "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
 			rule:  "set-not-null", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}},
 		{name: "add unique constraint", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_email_key UNIQUE (email);",
-			rule: "add-unique-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-unique-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardIndexBuild}, lock: "ACCESS EXCLUSIVE"},
 		{name: "add primary key", sql: lt + "ALTER TABLE t ADD PRIMARY KEY (id);",
-			rule: "add-primary-key", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan}, lock: "ACCESS EXCLUSIVE"},
+			rule: "add-primary-key", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardTableScan, planner.HazardIndexBuild}, lock: "ACCESS EXCLUSIVE"},
 		{name: "primary key using index on a nullable column",
 			prior: []string{"CREATE TABLE t (id int);", "CREATE UNIQUE INDEX CONCURRENTLY t_id_idx ON t (id);"},
 			sql:   lt + "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;",
@@ -175,11 +177,11 @@ func TestLintDangerous(t *testing.T) {
 		{name: "truncate", sql: lt + "TRUNCATE t;",
 			rule: "ban-truncate", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardDataLoss, planner.HazardIrreversible}},
 		{name: "reindex", sql: lt + "REINDEX TABLE t;",
-			rule: "require-concurrent-reindex", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
+			rule: "require-concurrent-reindex", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardIndexBuild}},
 		{name: "refresh materialized view", sql: lt + "REFRESH MATERIALIZED VIEW mv;",
 			rule: "require-concurrent-refresh", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
 		{name: "exclusion constraint", sql: lt + "ALTER TABLE t ADD CONSTRAINT t_no_overlap EXCLUDE USING gist (r WITH &&);",
-			rule: "add-exclusion-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock}},
+			rule: "add-exclusion-constraint", sev: SeverityWarning, hazards: []planner.HazardKind{planner.HazardBlockingLock, planner.HazardIndexBuild}},
 		{name: "search_path qualifies names", sql: "SET search_path = app;\n" + lt + "ALTER TABLE t DROP COLUMN b;",
 			rule: "ban-drop-column", sev: SeverityWarning, rel: "app.t"},
 	}
@@ -486,6 +488,74 @@ func TestLintAgainstSquawk(t *testing.T) {
 			if !found {
 				t.Errorf("%s: squawk reports %s, lint has none of %v (ours: %v)", f, rule, want, keys(ours))
 			}
+		}
+	}
+}
+
+// TestLintHazardVocabulary: privileges, policies and RLS carry authz;
+// index builds carry index-build even when concurrent; function bodies
+// PostgreSQL does not track carry untracked-dependencies; replica
+// identity and publications carry replication; a dropped sequence is
+// data-loss.
+func TestLintHazardVocabulary(t *testing.T) {
+	const lt = "CREATE TABLE t (id int PRIMARY KEY, a int);\n"
+	cases := []struct {
+		name, sql string
+		rule      RuleID
+		hazard    planner.HazardKind
+	}{
+		{"grant", "GRANT SELECT ON t TO PUBLIC;", RuleAuthzChange, planner.HazardAuthz},
+		{"revoke", "REVOKE SELECT ON t FROM PUBLIC;", RuleAuthzChange, planner.HazardAuthz},
+		{"create policy", "CREATE POLICY p ON t USING (a > 0);", RuleAuthzChange, planner.HazardAuthz},
+		{"drop policy", "DROP POLICY p ON t;", RuleAuthzChange, planner.HazardAuthz},
+		{"rls on", "ALTER TABLE t ENABLE ROW LEVEL SECURITY;", RuleAuthzChange, planner.HazardAuthz},
+		{"rls off", "ALTER TABLE t DISABLE ROW LEVEL SECURITY;", RuleAuthzChange, planner.HazardAuthz},
+		{"create index", "CREATE INDEX t_a ON t (a);", RuleRequireConcurrentIndex, planner.HazardIndexBuild},
+		{"create index concurrently", "CREATE INDEX CONCURRENTLY t_a ON t (a);", RuleIndexBuild, planner.HazardIndexBuild},
+		{"reindex concurrently", "REINDEX TABLE CONCURRENTLY t;", RuleIndexBuild, planner.HazardIndexBuild},
+		{"plpgsql function", "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN (SELECT count(*) FROM t); END$$;", RuleUntrackedDependencies, planner.HazardUntrackedDependencies},
+		{"sql string body", "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM t';", RuleUntrackedDependencies, planner.HazardUntrackedDependencies},
+		{"replica identity", "ALTER TABLE t REPLICA IDENTITY FULL;", RuleReplication, planner.HazardReplication},
+		{"publication", "CREATE PUBLICATION pub FOR TABLE t;", RuleReplication, planner.HazardReplication},
+		{"drop sequence", "DROP SEQUENCE s;", RuleBanDropSequence, planner.HazardDataLoss},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := lintFiles(t, 15, lt+"CREATE SEQUENCE s;", "SET lock_timeout = '2s';\n"+c.sql)[1]
+			for _, f := range fs {
+				if f.Rule == string(c.rule) && slices.Contains(f.Hazards, c.hazard) {
+					return
+				}
+			}
+			t.Errorf("want [%s] with %s:%s", c.rule, c.hazard, dump(fs))
+		})
+	}
+	// A SQL-standard body is tracked: no finding.
+	if fs := lintFiles(t, 15, lt, "CREATE FUNCTION g() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM t; END;")[1]; len(fs) > 0 {
+		t.Errorf("SQL-standard body: want no finding:%s", dump(fs))
+	}
+}
+
+// TestRuleRegistry: every rule is registered once, with a doc, a fix and
+// a severity, and no finding names its rule by a bare string.
+func TestRuleRegistry(t *testing.T) {
+	seen := map[RuleID]bool{}
+	for _, r := range Rules {
+		if seen[r.ID] {
+			t.Errorf("rule %s registered twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Doc == "" || r.Fix == "" || r.Severity.Rank() == 0 {
+			t.Errorf("rule %s: missing doc, fix or severity", r.ID)
+		}
+	}
+	src, err := os.ReadFile("lint.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`l\.add\([^,]+, (\w+|"[^"]*"),`).FindAllStringSubmatch(string(src), -1) {
+		if strings.HasPrefix(m[1], `"`) {
+			t.Errorf("finding with a bare rule string %s: use a registered RuleID", m[1])
 		}
 	}
 }

@@ -2,8 +2,6 @@ package offline
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
@@ -32,11 +30,15 @@ type GapUse struct {
 // It follows \i / \ir includes and reads a directory of .sql files as
 // schema.ReadSchemaFile does.
 func LoadOfflineFile(path string) (*OfflineResult, error) {
-	stmts, _, err := schema.ReadSchemaFile(path)
+	stmts, files, err := schema.ReadSchemaFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return loadOffline(path, stmts)
+	anns, err := schema.FileAnnotations(files)
+	if err != nil {
+		return nil, err
+	}
+	return loadOffline(path, stmts, anns)
 }
 
 // LoadOffline builds the model of a schema file from its parse tree alone,
@@ -46,17 +48,27 @@ func LoadOfflineFile(path string) (*OfflineResult, error) {
 // model starts from what every new database holds (the public schema and
 // plpgsql). Constructs the offline loader cannot model exactly are recorded
 // in the result's Gaps (see OfflineGaps); path names the file in messages.
+// The file's pgshift directives (renamed-from, ...) are read as online.
 func LoadOffline(path string, src []byte) (*OfflineResult, error) {
-	stmts, err := schema.SplitSQL(path, src)
+	stmts, err := schema.SplitSQLOffline(path, src)
 	if err != nil {
 		return nil, err
 	}
-	return loadOffline(path, stmts)
+	anns, err := schema.FileAnnotations([]schema.SchemaFile{{Path: path, Src: src, Stmts: stmts}})
+	if err != nil {
+		return nil, err
+	}
+	return loadOffline(path, stmts, anns)
 }
 
 // loadOffline is LoadOffline for statements already split (each in
-// Statement.File, else in path).
-func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) {
+// Statement.File, else in path), with the files' directives.
+func loadOffline(path string, stmts []schema.Statement, anns []schema.Annotation) (*OfflineResult, error) {
+	// A statement the parser does not know (newer syntax) cannot be modeled
+	// from a parse tree: an error naming it that asks for a dev database.
+	if err := schema.UnparsedError(stmts); err != nil {
+		return nil, err
+	}
 	b := newOffline(path)
 	for _, st := range stmts {
 		file := st.FileOr(path)
@@ -66,6 +78,10 @@ func loadOffline(path string, stmts []schema.Statement) (*OfflineResult, error) 
 		}
 	}
 	schema.SortModel(b.s)
+	var err error
+	if b.s.Annotations, err = schema.ResolveAnnotations(b.s, anns); err != nil {
+		return nil, err
+	}
 	return b.res, nil
 }
 
@@ -499,24 +515,6 @@ func (b *offline) setSearchPath(names []string) {
 	b.sp = sp
 }
 
-func (b *offline) createSchema(cs *pg_query.CreateSchemaStmt) {
-	name := cs.Schemaname
-	if name == "" && cs.Authrole != nil {
-		name = cs.Authrole.Rolename
-	}
-	if b.s.Namespaces[schema.QuoteIdent(name)] != nil {
-		return
-	}
-	ns := &schema.Namespace{Name: name}
-	if cs.Authrole != nil {
-		ns.Owner = cs.Authrole.Rolename
-	}
-	b.s.Namespaces[ns.Key()] = ns
-	if len(cs.SchemaElts) > 0 {
-		b.gap("unsupported-statement")
-	}
-}
-
 // extensionTypes are the types of common contrib extensions (for column types).
 var extensionTypes = map[string][]string{
 	"citext":        {"citext"},
@@ -533,439 +531,6 @@ var extensionTypes = map[string][]string{
 	"pgcrypto":      nil,
 	"btree_gist":    nil,
 	"btree_gin":     nil,
-}
-
-func (b *offline) createExtension(ce *pg_query.CreateExtensionStmt) {
-	if b.s.Extensions[schema.QuoteIdent(ce.Extname)] != nil {
-		return
-	}
-	e := &schema.Extension{Name: ce.Extname}
-	for _, o := range ce.Options {
-		d := o.GetDefElem()
-		switch d.GetDefname() {
-		case "schema":
-			e.Schema = defString(d)
-		case "new_version":
-			e.Version = defString(d)
-		}
-	}
-	if e.Schema == "" {
-		e.Schema = b.creationSchema("")
-	}
-	b.gap("extension-version")
-	b.s.Extensions[e.Key()] = e
-	for _, t := range extensionTypes[ce.Extname] {
-		b.extTypes[t] = ce.Extname
-	}
-}
-
-func (b *offline) newType(names []*pg_query.Node, kind schema.TypeKind) *schema.Type {
-	sc, name := nameList(names)
-	sc = b.creationSchema(sc)
-	t := &schema.Type{Schema: sc, Name: name, Kind: kind, ACL: []string{"PUBLIC=USAGE"}}
-	t.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
-	b.s.Types[t.Key()] = t
-	return t
-}
-
-func (b *offline) createEnum(ce *pg_query.CreateEnumStmt) {
-	t := b.newType(ce.TypeName, schema.TypeEnum)
-	for _, v := range ce.Vals {
-		t.Labels = append(t.Labels, v.GetString_().GetSval())
-	}
-}
-
-func (b *offline) findType(names []*pg_query.Node) *schema.Type {
-	sc, name := nameList(names)
-	k, _, ok := b.lookupType(sc, name)
-	if !ok {
-		return nil
-	}
-	return b.s.Types[k]
-}
-
-func (b *offline) alterEnum(ae *pg_query.AlterEnumStmt) error {
-	t := b.findType(ae.TypeName)
-	if t == nil || t.Kind != schema.TypeEnum {
-		b.gap("unresolved-reference")
-		return nil
-	}
-	if ae.OldVal != "" {
-		for i, l := range t.Labels {
-			if l == ae.OldVal {
-				t.Labels[i] = ae.NewVal
-			}
-		}
-		return nil
-	}
-	for _, l := range t.Labels {
-		if l == ae.NewVal {
-			return nil
-		}
-	}
-	if ae.NewValNeighbor == "" {
-		t.Labels = append(t.Labels, ae.NewVal)
-		return nil
-	}
-	for i, l := range t.Labels {
-		if l == ae.NewValNeighbor {
-			at := i
-			if ae.NewValIsAfter {
-				at = i + 1
-			}
-			t.Labels = append(t.Labels[:at], append([]string{ae.NewVal}, t.Labels[at:]...)...)
-			return nil
-		}
-	}
-	return fmt.Errorf("enum label %q does not exist", ae.NewValNeighbor)
-}
-
-func (b *offline) createDomain(cd *pg_query.CreateDomainStmt) {
-	t := b.newType(cd.Domainname, schema.TypeDomain)
-	var dep string
-	t.BaseType, dep = b.formatType(cd.TypeName)
-	if dep != "" {
-		t.Deps = append(t.Deps, dep)
-	}
-	if cd.CollClause != nil {
-		t.Collation = b.collation(cd.CollClause.Collname)
-	}
-	for _, c := range cd.Constraints {
-		b.domainConstraint(t, c.GetConstraint())
-	}
-}
-
-func (b *offline) domainConstraint(t *schema.Type, c *pg_query.Constraint) {
-	if c == nil {
-		return
-	}
-	switch c.Contype {
-	case pg_query.ConstrType_CONSTR_NOTNULL:
-		t.NotNull = true
-	case pg_query.ConstrType_CONSTR_NULL:
-		t.NotNull = false
-	case pg_query.ConstrType_CONSTR_DEFAULT:
-		t.Default = b.expr(c.RawExpr, nil, &t.Deps)
-	case pg_query.ConstrType_CONSTR_CHECK:
-		name := c.Conname
-		if name == "" {
-			name = b.chooseConstraintName(t.Schema, t.Name, "", "check")
-		}
-		b.addCon(t.Schema, name)
-		cc := proto.Clone(c).(*pg_query.Constraint)
-		cc.Conname = "c"
-		b.qualify(cc.RawExpr, nil, &t.Deps)
-		def := deparseWithPrefix("ALTER DOMAIN d ADD ", &pg_query.Node{Node: &pg_query.Node_AlterDomainStmt{AlterDomainStmt: &pg_query.AlterDomainStmt{
-			Subtype: "C", TypeName: []*pg_query.Node{strNode("d")}, Def: &pg_query.Node{Node: &pg_query.Node_Constraint{Constraint: cc}}}}})
-		def = strings.TrimPrefix(def, "CONSTRAINT c ")
-		t.Constraints = append(t.Constraints, &schema.DomainConstraint{Name: name, Definition: canonDomainConstraintDef(def)})
-		sort.Slice(t.Constraints, func(i, j int) bool { return t.Constraints[i].Name < t.Constraints[j].Name })
-	default:
-		b.gap("unsupported-statement")
-	}
-}
-
-func (b *offline) alterDomain(ad *pg_query.AlterDomainStmt) {
-	t := b.findType(ad.TypeName)
-	if t == nil {
-		b.gap("unresolved-reference")
-		return
-	}
-	switch ad.Subtype {
-	case "T":
-		t.Default = ""
-		if ad.Def != nil {
-			t.Default = b.expr(ad.Def, nil, &t.Deps)
-		}
-	case "N":
-		t.NotNull = false
-	case "O":
-		t.NotNull = true
-	case "C":
-		b.domainConstraint(t, ad.Def.GetConstraint())
-	case "X":
-		for i, c := range t.Constraints {
-			if c.Name == ad.Name {
-				t.Constraints = append(t.Constraints[:i], t.Constraints[i+1:]...)
-				break
-			}
-		}
-	case "V":
-		for _, c := range t.Constraints {
-			if c.Name == ad.Name {
-				c.Definition = strings.TrimSuffix(c.Definition, " NOT VALID")
-			}
-		}
-	}
-}
-
-func (b *offline) createComposite(ct *pg_query.CompositeTypeStmt) {
-	sc, name := b.rangeVar(ct.Typevar)
-	t := &schema.Type{Schema: sc, Name: name, Kind: schema.TypeComposite, ACL: []string{"PUBLIC=USAGE"}, Deps: []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}}
-	b.s.Types[t.Key()] = t
-	b.addRel(sc, name, "c")
-	for _, e := range ct.Coldeflist {
-		cd := e.GetColumnDef()
-		if cd == nil {
-			continue
-		}
-		typ, dep := b.formatType(cd.TypeName)
-		if dep != "" {
-			t.Deps = append(t.Deps, dep)
-		}
-		a := &schema.Attribute{Name: cd.Colname, Type: typ}
-		if cd.CollClause != nil {
-			a.Collation = b.collation(cd.CollClause.Collname)
-		}
-		t.Attributes = append(t.Attributes, a)
-	}
-}
-
-func (b *offline) createRange(cr *pg_query.CreateRangeStmt) {
-	t := b.newType(cr.TypeName, schema.TypeRange)
-	for _, p := range cr.Params {
-		d := p.GetDefElem()
-		switch d.GetDefname() {
-		case "subtype":
-			var dep string
-			t.Subtype, dep = b.formatType(d.Arg.GetTypeName())
-			if dep != "" {
-				t.Deps = append(t.Deps, dep)
-			}
-		case "subtype_opclass":
-			b.gap("range-options")
-			t.SubtypeOpclass = schema.QualName("pg_catalog", defString(d))
-		case "collation":
-			t.Collation = schema.QualName("pg_catalog", defString(d))
-		case "canonical", "subtype_diff":
-			fn := b.funcName(d.Arg)
-			if d.Defname == "canonical" {
-				t.Canonical = fn
-			} else {
-				t.SubtypeDiff = fn
-			}
-		case "multirange_type_name":
-			sc, name := "", defString(d)
-			if l := d.Arg.GetList(); l != nil {
-				sc, name = nameList(l.Items)
-			}
-			mr := schema.QualName(b.creationSchema(sc), name)
-			if mr != schema.DefaultMultirangeName(t.Schema, t.Name) {
-				t.Multirange = mr
-			}
-		}
-	}
-}
-
-// funcName renders a function reference given as a definition argument the
-// way regproc::text does under search_path = pg_catalog.
-func (b *offline) funcName(n *pg_query.Node) string {
-	var sc, name string
-	switch {
-	case n.GetTypeName() != nil:
-		sc, name = typeNameParts(n.GetTypeName())
-	case n.GetList() != nil:
-		sc, name = nameList(n.GetList().Items)
-	default:
-		name = n.GetString_().GetSval()
-	}
-	if sc == "" {
-		if f := b.findFunction(name); f != nil {
-			sc = f.Schema
-		}
-	}
-	if sc == "" || sc == "pg_catalog" {
-		return schema.QuoteIdent(name)
-	}
-	return schema.QualName(sc, name)
-}
-
-// findFunction finds a file-defined function by unqualified name through
-// the search path (nil if none).
-func (b *offline) findFunction(name string) *schema.Function {
-	for _, sc := range b.sp {
-		prefix := schema.QualName(sc, name) + "("
-		for _, k := range schema.SortedKeys(b.s.Functions) {
-			if strings.HasPrefix(k, prefix) {
-				return b.s.Functions[k]
-			}
-		}
-	}
-	return nil
-}
-
-func (b *offline) functionsNamed(sc, name string) []*schema.Function {
-	var out []*schema.Function
-	prefix := schema.QualName(sc, name) + "("
-	for _, k := range schema.SortedKeys(b.s.Functions) {
-		if strings.HasPrefix(k, prefix) {
-			out = append(out, b.s.Functions[k])
-		}
-	}
-	return out
-}
-
-// ownedByName returns the dotted column name of an OWNED BY option.
-func ownedByName(d *pg_query.DefElem) string {
-	var parts []string
-	for _, it := range d.Arg.GetList().GetItems() {
-		parts = append(parts, it.GetString_().GetSval())
-	}
-	return strings.Join(parts, ".")
-}
-
-// seqOptions applies the options of CREATE SEQUENCE (or an identity
-// column) to sq, filling PostgreSQL's defaults for those not given; OWNED BY
-// goes to *owner when owner is not nil.
-func (b *offline) seqOptions(sq *schema.Sequence, opts []*pg_query.Node, owner *string) {
-	var minSet, maxSet, startSet bool
-	var minNo, maxNo bool
-	for _, o := range opts {
-		d := o.GetDefElem()
-		if d == nil {
-			continue
-		}
-		switch d.Defname {
-		case "as":
-			sq.DataType, _ = b.formatType(d.Arg.GetTypeName())
-		case "increment":
-			sq.Increment = defInt(d)
-		case "minvalue":
-			if d.Arg == nil {
-				minNo = true
-			} else {
-				sq.Min, minSet = defInt(d), true
-			}
-		case "maxvalue":
-			if d.Arg == nil {
-				maxNo = true
-			} else {
-				sq.Max, maxSet = defInt(d), true
-			}
-		case "start":
-			sq.Start, startSet = defInt(d), true
-		case "cache":
-			sq.Cache = defInt(d)
-		case "cycle":
-			sq.Cycle = defString(d) == "true" || defString(d) == "1"
-		case "owned_by":
-			if owner != nil {
-				*owner = ownedByName(d)
-			}
-		case "restart", "sequence_name":
-		default:
-			b.gap("unsupported-statement")
-		}
-	}
-	r := intRange[sq.DataType]
-	if !minSet || minNo {
-		if sq.Increment > 0 {
-			sq.Min = 1
-		} else {
-			sq.Min = r[0]
-		}
-	}
-	if !maxSet || maxNo {
-		if sq.Increment > 0 {
-			sq.Max = r[1]
-		} else {
-			sq.Max = -1
-		}
-	}
-	if !startSet {
-		if sq.Increment > 0 {
-			sq.Start = sq.Min
-		} else {
-			sq.Start = sq.Max
-		}
-	}
-}
-
-func defInt(d *pg_query.DefElem) int64 {
-	v, _ := strconv.ParseInt(defString(d), 10, 64)
-	return v
-}
-
-func (b *offline) createSequence(cs *pg_query.CreateSeqStmt) {
-	sc, name := b.rangeVar(cs.Sequence)
-	if cs.IfNotExists && b.relExists(sc, name) {
-		return
-	}
-	sq := &schema.Sequence{Schema: sc, Name: name, DataType: "bigint", Increment: 1, Cache: 1,
-		Unlogged: cs.Sequence.Relpersistence == "u"}
-	var owner string
-	b.seqOptions(sq, cs.Options, &owner)
-	sq.Deps = []string{schema.ID(schema.KindSchema, schema.QuoteIdent(sc))}
-	b.s.Sequences[sq.Key()] = sq
-	b.addRel(sc, name, "S")
-	b.setOwnedBy(sq, owner)
-}
-
-// setOwnedBy resolves "table.column" or "schema.table.column" (or "none").
-func (b *offline) setOwnedBy(sq *schema.Sequence, owner string) {
-	if owner == "" {
-		return
-	}
-	// remove an earlier OWNED BY dependency
-	var deps []string
-	for _, d := range sq.Deps {
-		if k, _ := schema.SplitID(d); k != schema.KindColumn {
-			deps = append(deps, d)
-		}
-	}
-	sq.Deps = deps
-	sq.OwnedBy = ""
-	if strings.EqualFold(owner, "none") {
-		return
-	}
-	parts := strings.Split(owner, ".")
-	col := parts[len(parts)-1]
-	rv := &pg_query.RangeVar{Relname: parts[len(parts)-2]}
-	if len(parts) == 3 {
-		rv.Schemaname = parts[0]
-	}
-	t := b.table(rv)
-	if t == nil {
-		b.gap("unresolved-reference")
-		return
-	}
-	sq.OwnedBy = t.Key() + "." + schema.QuoteIdent(col)
-	sq.Deps = append(sq.Deps, schema.ID(schema.KindColumn, sq.OwnedBy))
-}
-
-func (b *offline) alterSequence(as *pg_query.AlterSeqStmt) {
-	sc, _ := b.lookupRel(as.Sequence.Schemaname, as.Sequence.Relname)
-	sq := b.s.Sequences[schema.QualName(sc, as.Sequence.Relname)]
-	if sq == nil {
-		if !as.MissingOk {
-			b.gap("unresolved-reference")
-		}
-		return
-	}
-	// Re-apply: options not given keep their values.
-	var owner string
-	for _, o := range as.Options {
-		d := o.GetDefElem()
-		switch d.GetDefname() {
-		case "owned_by":
-			owner = ownedByName(d)
-		case "increment", "minvalue", "maxvalue", "start", "cache", "cycle":
-			b.seqOptionsAlter(sq, d)
-		case "as":
-			sq.DataType, _ = b.formatType(d.Arg.GetTypeName())
-			r := intRange[sq.DataType]
-			if sq.Max > r[1] {
-				sq.Max = r[1]
-			}
-			if sq.Min < r[0] {
-				sq.Min = r[0]
-			}
-		case "restart":
-		default:
-			b.gap("unsupported-statement")
-		}
-	}
-	b.setOwnedBy(sq, owner)
 }
 
 // deparseWithPrefix deparses one statement and strips prefix from the result.

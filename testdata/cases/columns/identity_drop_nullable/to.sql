@@ -1,0 +1,1 @@
+CREATE TABLE public.jobs (ref bigint, title text);

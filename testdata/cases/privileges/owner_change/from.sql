@@ -1,0 +1,16 @@
+DO $$ BEGIN CREATE ROLE pgshift_case_owner_a; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE pgshift_case_owner_b; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE SCHEMA app;
+CREATE TYPE app.mood AS ENUM ('ok', 'sad');
+CREATE DOMAIN app.pos AS integer CHECK (VALUE > 0);
+CREATE SEQUENCE app.ticket_seq;
+CREATE TABLE app.accounts (id bigserial PRIMARY KEY, name text, mood app.mood);
+GRANT SELECT ON app.accounts TO pgshift_case_owner_b;
+GRANT UPDATE (name) ON app.accounts TO pgshift_case_owner_a;
+CREATE VIEW app.account_names AS SELECT id, name FROM app.accounts;
+CREATE MATERIALIZED VIEW app.account_count AS SELECT count(*) AS n FROM app.accounts;
+CREATE FUNCTION app.add(a integer, b integer) RETURNS integer LANGUAGE sql AS 'SELECT a + b';
+CREATE PROCEDURE app.noop() LANGUAGE sql AS 'SELECT 1';
+CREATE TABLE app.old_log (id int);
+ALTER TABLE app.old_log OWNER TO pgshift_case_owner_a;
+ALTER TABLE app.accounts OWNER TO pgshift_case_owner_a;
