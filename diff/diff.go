@@ -260,10 +260,15 @@ func viewColumnShapes(v *schema.View) [][3]string {
 }
 
 func (c *comparer) tables() {
+	converted := c.convertedTables()
 	pairs(c.from.Tables, c.to.Tables, func(k string, a, b *schema.Table, inA, inB bool) {
 		switch {
+		case (!inA && converted[b.PartitionOf]) || (!inB && converted[a.PartitionOf]):
+			// A partition of a table whose partitioning changes: that
+			// change is Unsupported, and this DDL could not apply.
 		case !inA:
 			c.add(&CreateTable{Table: b})
+			c.partitionedIndexes(b, true)
 			for _, con := range b.Constraints {
 				if con.Type == schema.ConstraintForeignKey {
 					c.add(&AddConstraint{Table: b, Constraint: con})
@@ -275,6 +280,7 @@ func (c *comparer) tables() {
 					c.add(&DropConstraint{Table: a, Constraint: con})
 				}
 			}
+			c.partitionedIndexes(a, false)
 			c.add(&DropTable{Table: a})
 		default:
 			c.alterTable(k, a, b)
@@ -291,7 +297,8 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 	if a.Unlogged != b.Unlogged || !slices.Equal(a.Options, b.Options) || a.RLSEnabled != b.RLSEnabled ||
 		a.RLSForced != b.RLSForced || a.ReplicaIdentity != b.ReplicaIdentity ||
 		a.ReplicaIdentityIndex != b.ReplicaIdentityIndex || a.PartitionOf != b.PartitionOf ||
-		a.PartitionBound != b.PartitionBound || !slices.Equal(a.Inherits, b.Inherits) {
+		a.PartitionBound != b.PartitionBound || !slices.Equal(a.Inherits, b.Inherits) ||
+		len(PartitionIndexChanges(a, b, c.from, c.to)) > 0 {
 		c.add(&AlterTable{From: a, To: b})
 	}
 	id := obj(schema.KindTable, k)
@@ -306,27 +313,10 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 		fromColACL = func(acl []string) []string { return WithoutGrantees(acl, b.Owner) }
 	}
 
-	renamed := c.renames(k, a, b)
-	for _, bc := range b.Columns {
-		ac := a.Column(bc.Name)
-		if r, ok := renamed[bc.Name]; ok {
-			ac = r.renamed
-		}
-		if ac == nil {
-			c.add(&AddColumn{Table: b, Column: bc})
-			continue
-		}
-		if !SameColumnBody(ac, bc) {
-			c.add(&AlterColumn{Table: b, From: ac, To: bc})
-		}
-		cid := sub(schema.KindColumn, k, bc.Name)
-		c.comment(cid, ac.Comment, bc.Comment)
-		c.acl(cid, fromColACL(ac.ACL), bc.ACL)
-	}
-	for _, ac := range a.Columns {
-		if b.Column(ac.Name) == nil && !renamedFrom(renamed, ac.Name) {
-			c.add(&DropColumn{Table: a, Column: ac})
-		}
+	if c.samePartitionParent(a, b) {
+		c.partitionColumns(k, a, b, fromColACL)
+	} else {
+		c.columns(k, a, b, fromColACL)
 	}
 
 	for _, bc := range b.Constraints {
@@ -356,6 +346,34 @@ func (c *comparer) alterTable(k string, a, b *schema.Table) {
 	c.indexes(k, a.Indexes, b.Indexes)
 	c.triggers(k, a.Triggers, b.Triggers)
 	c.policies(a, b)
+}
+
+// columns compares the columns of table k (not a partition of the same
+// parent on both sides, see partitionColumns); fromColACL gives a column's
+// privileges as the table's owner change leaves them.
+func (c *comparer) columns(k string, a, b *schema.Table, fromColACL func([]string) []string) {
+	renamed := c.renames(k, a, b)
+	for _, bc := range b.Columns {
+		ac := a.Column(bc.Name)
+		if r, ok := renamed[bc.Name]; ok {
+			ac = r.renamed
+		}
+		if ac == nil {
+			c.add(&AddColumn{Table: b, Column: bc})
+			continue
+		}
+		if !SameColumnBody(ac, bc) {
+			c.add(&AlterColumn{Table: b, From: ac, To: bc})
+		}
+		cid := sub(schema.KindColumn, k, bc.Name)
+		c.comment(cid, ac.Comment, bc.Comment)
+		c.acl(cid, fromColACL(ac.ACL), bc.ACL)
+	}
+	for _, ac := range a.Columns {
+		if b.Column(ac.Name) == nil && !renamedFrom(renamed, ac.Name) {
+			c.add(&DropColumn{Table: a, Column: ac})
+		}
+	}
 }
 
 // rename is a declared column rename: the column before, and the same

@@ -389,6 +389,10 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 		if c.From.Type != c.To.Type || c.From.Collation != c.To.Collation || c.From.Generated != c.To.Generated {
 			d.unsets = []string{id}
 		}
+		if c.Table.PartitionOf != "" {
+			// After the parent's column change, which recurses to the partition.
+			d.needs = append(d.needs, colID(c.Table.PartitionOf, c.To.Name))
+		}
 	case *diff.AddConstraint:
 		d.sets = []string{conID(c.Table.Key(), c.Constraint.Name)}
 		d.needs = append([]string{schema.ID(schema.KindTable, c.Table.Key())}, c.Constraint.Deps...)
@@ -402,9 +406,11 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 	case *diff.CreateIndex:
 		d.sets = []string{schema.ID(schema.KindIndex, c.Index.Key())}
 		d.needs = append([]string{tableOrViewID(c.Index.Table)}, c.Index.Deps...)
+		// After the partitions, which keep their index names.
+		d.needs = append(d.needs, partitionIDs(b.to, c.Index.Table)...)
 	case *diff.DropIndex:
 		d.unsets = []string{schema.ID(schema.KindIndex, c.Index.Key())}
-		d.uses = c.Index.Deps
+		d.uses = append(c.Index.Deps, partitionIDs(b.from, c.Index.Table)...)
 	case *diff.AlterIndex:
 		d.sets = []string{schema.ID(schema.KindIndex, c.To.Key())}
 	case *diff.CreateView:
@@ -480,8 +486,10 @@ func tableIDs(t *schema.Table) []string {
 			ids = append(ids, conID(k, c.Name))
 		}
 	}
-	for _, i := range t.Indexes {
-		ids = append(ids, schema.ID(schema.KindIndex, i.Key()))
+	if t.Kind != schema.TablePartitioned { // see partitionedIndexes in diff
+		for _, i := range t.Indexes {
+			ids = append(ids, schema.ID(schema.KindIndex, i.Key()))
+		}
 	}
 	for _, tr := range t.Triggers {
 		ids = append(ids, trgID(k, tr.Name))

@@ -122,9 +122,10 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		return rendered{summary: "create table " + c.Table.Key(), rank: rankCreateTable, sql: b.createTable(c.Table)}
 	case *diff.DropTable:
 		return rendered{summary: "drop table " + c.Table.Key(), rank: rankDropTable,
-			sql: []string{"DROP TABLE " + c.Table.Key() + ";"}, irreversible: "the table's rows are lost"}
+			sql: append(detachFirst(c.Table, before), "DROP TABLE "+c.Table.Key()+";"), irreversible: "the table's rows are lost"}
 	case *diff.AlterTable:
-		return rendered{summary: "alter table " + c.To.Key(), rank: rankAlterTable, sql: alterTable(c.From, c.To)}
+		return rendered{summary: "alter table " + c.To.Key(), rank: rankAlterTable,
+			sql: append(alterTable(c.From, c.To), partitionIndexSQL(c.From, c.To, before, after)...)}
 	case *diff.AddColumn:
 		return rendered{summary: "add column " + c.Table.Key() + "." + schema.QuoteIdent(c.Column.Name), rank: rankAddColumn,
 			sql: b.addColumn(c.Table, c.Column)}
@@ -163,6 +164,9 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		return rendered{summary: "mark constraint " + schema.QuoteIdent(c.Constraint.Name) + " on " + c.Table.Key() + " NOT VALID",
 			rank: rankAddConstraint, sql: append(sql, b.addConstraint(c.Table, &nv)...)}
 	case *diff.CreateIndex:
+		if sql := partitionTreeIndex(c.Index, before, after); sql != nil {
+			return rendered{summary: "create index " + c.Index.Key() + " with the partitions' indexes", rank: rankIndex, sql: sql}
+		}
 		return rendered{summary: "create index " + c.Index.Key(), rank: rankIndex, sql: b.createIndex(c.Index)}
 	case *diff.DropIndex:
 		return rendered{summary: "drop index " + c.Index.Key(), rank: rankDropIndex, sql: []string{"DROP INDEX " + c.Index.Key() + ";"}}

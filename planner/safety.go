@@ -174,9 +174,17 @@ func applyFacts(s *Step, f facts) {
 func (b *builder) recipe(ch diff.Change) []part {
 	switch c := ch.(type) {
 	case *diff.CreateIndex:
+		if parts := b.partitionedIndexRecipe(c.Index); parts != nil {
+			return parts
+		}
 		return b.indexRecipe(c.Index)
 	case *diff.AddConstraint:
+		if parts := b.partitionedKeyRecipe(c.Table, c.Constraint); parts != nil {
+			return parts
+		}
 		return b.constraintRecipe(c.Table, c.Constraint)
+	case *diff.AlterTable:
+		return b.detachRecipe(c)
 	case *diff.AlterColumn:
 		if parts := b.typeChangeRecipe(c); parts != nil {
 			return parts

@@ -15,9 +15,14 @@ import (
 // keys are separate steps.
 func (b *builder) createTable(t *schema.Table) []string {
 	k := t.Key()
-	var defs []string
-	for _, c := range t.Columns {
-		defs = append(defs, "    "+columnDefinition(c))
+	var defs, partLater []string
+	parent := b.partitionParent(t)
+	if parent != nil {
+		defs, partLater = partitionColumnDefs(t, parent)
+	} else {
+		for _, c := range t.Columns {
+			defs = append(defs, "    "+columnDefinition(c))
+		}
 	}
 	var later []string
 	for _, c := range t.Constraints {
@@ -63,12 +68,20 @@ func (b *builder) createTable(t *schema.Table) []string {
 	}
 	sb.WriteString(";")
 	sql := append([]string{sb.String()}, later...)
-	for _, c := range t.Columns {
-		sql = append(sql, columnSettings(k, c, nil)...)
+	if parent != nil {
+		sql = append(sql, partLater...)
+	} else {
+		for _, c := range t.Columns {
+			sql = append(sql, columnSettings(k, c, nil)...)
+		}
 	}
 	sql = append(sql, tableSettings(&schema.Table{ReplicaIdentity: "d"}, t)...)
-	for _, i := range t.Indexes {
-		sql = append(sql, b.createIndex(i)...)
+	if t.Kind != schema.TablePartitioned {
+		// A partitioned table's indexes are CreateIndex changes of their
+		// own, after its partitions (diff: partitionedIndexes).
+		for _, i := range t.Indexes {
+			sql = append(sql, b.createIndex(i)...)
+		}
 	}
 	for _, tr := range t.Triggers {
 		sql = append(sql, b.createTrigger(k, tr)...)

@@ -173,6 +173,7 @@ func (in *introspector) run(ctx context.Context) error {
 		{"columns", in.readColumns},
 		{"constraints", in.readConstraints},
 		{"indexes", in.readIndexes},
+		{"partition indexes", in.readPartitionIndexes},
 		{"triggers", in.readTriggers},
 		{"policies", in.readPolicies},
 		{"functions", in.readFunctions},

@@ -243,8 +243,8 @@ ORDER BY a.attrelid, a.attnum`,
 			switch {
 			case in.tables[rel] != nil:
 				t := in.tables[rel]
-				if !local {
-					return nil
+				if !local && t.PartitionOf == "" {
+					return nil // inherited (legacy inheritance); a partition lists every column
 				}
 				col.Identity = ident
 				switch gen {

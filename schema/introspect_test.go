@@ -237,7 +237,11 @@ CREATE UNLOGGED TABLE u (x text) WITH (fillfactor = 70, autovacuum_enabled = fal
 				p := table(t, s, "public.m_2022")
 				eq(t, "PartitionOf", p.PartitionOf, "public.m")
 				eq(t, "PartitionBound", p.PartitionBound, "FOR VALUES FROM ('2022-01-01') TO ('2023-01-01')")
-				eq(t, "partition columns", len(p.Columns), 0)
+				eq(t, "partition columns (all of them, the parent's)", len(p.Columns), 3)
+				eq(t, "partition NOT NULL from the key", p.Column("id").NotNull, true)
+				eq(t, "partition index tree", fmt.Sprint(len(p.PartitionIndexes), p.PartitionIndexFor("public.m_pkey") != nil,
+					p.PartitionIndexFor("public.m_v") != nil), "2 true true")
+				eq(t, "attached key index name", p.PartitionIndexFor("public.m_pkey").Name, "m_2022_pkey")
 				eq(t, "partition constraints", len(p.Constraints), 0)
 				eq(t, "partition indexes", len(p.Indexes), 0)
 				eq(t, "default bound", table(t, s, "public.m_def").PartitionBound, "DEFAULT")

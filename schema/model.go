@@ -199,17 +199,25 @@ type Table struct {
 	// Inherits lists qualified parents of legacy (non-partition) inheritance, in order.
 	Inherits []string
 
-	// Columns are the table's own columns (attislocal, or all columns for a
-	// non-partition), in attnum order. Dropped columns are not listed.
+	// Columns are the table's own columns (attislocal) in attnum order; a
+	// partition lists all its columns (they are the parent's, but NOT NULL,
+	// default, storage and statistics are the partition's own, and a table
+	// attached with ATTACH PARTITION keeps attislocal), so a partition-level
+	// NOT NULL or default is seen. Dropped columns are not listed.
 	Columns []*Column
 	// Constraints are pg_constraint rows of the table that are not inherited
 	// from a partitioned parent (conparentid = 0) and not NOT NULL constraints.
 	Constraints []*Constraint
 	// Indexes are indexes that do not implement a constraint and are not
 	// partitions of a parent index.
-	Indexes  []*Index
-	Triggers []*Trigger // not internal, not cloned from a parent (tgparentid = 0)
-	Policies []*Policy
+	Indexes []*Index
+	// PartitionIndexes are, for a partition, its indexes that are attached
+	// to an index of the parent (pg_inherits on indexes), those that
+	// implement a constraint cloned from the parent's included; sorted by
+	// Parent. See "Partition Maintenance", PostgreSQL docs 5.11.2.2.
+	PartitionIndexes []*PartitionIndex
+	Triggers         []*Trigger // not internal, not cloned from a parent (tgparentid = 0)
+	Policies         []*Policy
 
 	RLSEnabled bool
 	RLSForced  bool
@@ -223,6 +231,25 @@ type Table struct {
 	ACL     []string
 	Owner   string
 	Deps    []string
+}
+
+// PartitionIndex is an index of a partition attached to an index of the
+// partitioned parent (ALTER INDEX parent ATTACH PARTITION, or created by
+// the server when the parent's index or the partition was created).
+type PartitionIndex struct {
+	Name   string // the partition's index (and constraint, for a key), unqualified: it lives in the partition's schema
+	Parent string // qualified name of the parent's index
+}
+
+// PartitionIndexFor returns the partition's index attached to the parent
+// index parent (qualified name), or nil.
+func (t *Table) PartitionIndexFor(parent string) *PartitionIndex {
+	for _, p := range t.PartitionIndexes {
+		if p.Parent == parent {
+			return p
+		}
+	}
+	return nil
 }
 
 // Key returns the qualified name of the table.

@@ -18,7 +18,7 @@ var OfflineGaps = []Gap{
 		"the installed version is only known to the server (offline it is the VERSION clause or empty); the objects the extension creates are not known offline"},
 	{"do-block", "DO $$ ... $$", "the block is not executed: objects it creates are missing offline"},
 	{"partition", "PARTITION OF, ATTACH PARTITION, PARTITION BY an expression",
-		"partition bounds are kept as written (the server prints them as constants of the key type, e.g. timestamps in UTC); indexes and constraints the server clones to partitions, and their names, are not modeled"},
+		"partition bounds are kept as written (the server prints them as constants of the key type, e.g. timestamps in UTC); the columns a partition takes from its parent (with the parent's NOT NULL and defaults), and the indexes and constraints the server clones to partitions, and their names, are not modeled"},
 	{"inheritance", "INHERITS (...), ALTER TABLE ... INHERIT",
 		"columns and CHECK constraints merged from parents are not computed"},
 	{"unknown-type", "a type that is neither builtin, defined in the file, nor a known extension type",

@@ -1,0 +1,1 @@
+CREATE TABLE public.other (id int PRIMARY KEY);
