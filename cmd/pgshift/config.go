@@ -28,20 +28,22 @@ func (c *configFlags) register(root *cobra.Command) {
 // configFlagNames maps a project file key to the flag it sets, per command
 // ("*": every command that has a flag of that name).
 var configFlagNames = map[string]map[string]string{
-	"url":               {"drift": "url", "inspect": "url", "baseline": "url", "diff": "from"},
-	"dev_url":           {"*": "dev-url"},
-	"schema":            {"diff": "to", "generate": "to", "drift": "to"},
-	"migrations_dir":    {"generate": "dir", "drift": "dir", "hash": "dir", "baseline": "dir"},
-	"migrations_format": {"generate": "format", "baseline": "format", "drift": "dir-format"},
-	"migrations_table":  {"drift": "migrations-table", "baseline": "migrations-table"},
-	"lock_timeout":      {"*": "lock-timeout"},
-	"statement_timeout": {"*": "statement-timeout"},
-	"mode":              {"*": "mode"},
-	"batch_size":        {"*": "batch-size"},
-	"pg_version":        {"*": "pg-version"},
-	"schemas":           {"*": "schema"},
-	"exclude_schemas":   {"*": "exclude-schema"},
-	"exclude":           {"*": "exclude"},
+	"url":                {"drift": "url", "inspect": "url", "baseline": "url", "diff": "from"},
+	"dev_url":            {"*": "dev-url"},
+	"schema":             {"diff": "to", "generate": "to", "drift": "to"},
+	"migrations_dir":     {"generate": "dir", "drift": "dir", "hash": "dir", "baseline": "dir"},
+	"migrations_format":  {"generate": "format", "baseline": "format", "drift": "dir-format"},
+	"migrations_table":   {"drift": "migrations-table", "baseline": "migrations-table"},
+	"lock_timeout":       {"*": "lock-timeout"},
+	"statement_timeout":  {"*": "statement-timeout"},
+	"mode":               {"*": "mode"},
+	"batch_size":         {"*": "batch-size"},
+	"pg_version":         {"*": "pg-version"},
+	"schemas":            {"*": "schema"},
+	"exclude_schemas":    {"*": "exclude-schema"},
+	"exclude":            {"*": "exclude"},
+	"lint_exclude_rules": {"lint": "exclude-rule"},
+	"lint_fail_on":       {"lint": "fail-on"},
 }
 
 // configPathKeys hold paths, taken relative to the project file's directory.

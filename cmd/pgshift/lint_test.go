@@ -319,3 +319,26 @@ func TestLintExplainAndRuleList(t *testing.T) {
 		t.Fatalf("--exclude-rule of an unknown rule: %+v", r)
 	}
 }
+
+// TestLintRulesFromProjectFile: pgshift.toml's lint_exclude_rules and
+// lint_fail_on apply to lint; a flag replaces them; an unknown rule there
+// is an error, as on the command line.
+func TestLintRulesFromProjectFile(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "m.sql", "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n")
+	cfg := writeFile(t, dir, "pgshift.toml", "lint_exclude_rules = [\"require-lock-timeout\", \"changing-column-type\"]\n")
+	if r := pgshift(t, nil, "lint", "--config", cfg, f); r.code != exitOK || r.stdout != "" {
+		t.Fatalf("rules excluded by the file: %+v", r)
+	}
+	if r := pgshift(t, nil, "lint", "--config", cfg, "--exclude-rule", "require-lock-timeout", f); r.code != exitLintFindings || !strings.Contains(r.stdout, "[changing-column-type]") {
+		t.Fatalf("the flag replaces the file's list: %+v", r)
+	}
+	failOn := writeFile(t, dir, "failon.toml", "lint_fail_on = \"error\"\n")
+	if r := pgshift(t, nil, "lint", "--config", failOn, f); r.code != exitOK || !strings.Contains(r.stdout, "[changing-column-type]") {
+		t.Fatalf("lint_fail_on = error: %+v", r)
+	}
+	bad := writeFile(t, dir, "bad.toml", "lint_exclude_rules = [\"no-such-rule\"]\n")
+	if r := pgshift(t, nil, "lint", "--config", bad, f); r.code != exitError || !strings.Contains(r.stderr, "no such rule") {
+		t.Fatalf("unknown rule in the file: %+v", r)
+	}
+}

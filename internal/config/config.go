@@ -12,20 +12,22 @@ const FileName = "pgshift.toml"
 // Keys are the settings a project file may hold, top level or in an
 // [env.NAME] table, with their kinds. Arrays hold strings.
 var Keys = map[string]Kind{
-	"url":               String, // the database: --url (drift, inspect, baseline), --from (diff)
-	"dev_url":           String, // --dev-url
-	"schema":            String, // the desired schema file or directory: --to (diff, generate, drift)
-	"migrations_dir":    String, // --dir
-	"migrations_format": String, // --format (generate, baseline), --dir-format (drift)
-	"migrations_table":  String, // --migrations-table
-	"lock_timeout":      String, // --lock-timeout
-	"statement_timeout": String, // --statement-timeout
-	"mode":              String, // --mode
-	"batch_size":        Integer,
-	"pg_version":        Integer,
-	"schemas":           Array, // --schema
-	"exclude_schemas":   Array, // --exclude-schema
-	"exclude":           Array, // --exclude
+	"url":                String, // the database: --url (drift, inspect, baseline), --from (diff)
+	"dev_url":            String, // --dev-url
+	"schema":             String, // the desired schema file or directory: --to (diff, generate, drift)
+	"migrations_dir":     String, // --dir
+	"migrations_format":  String, // --format (generate, baseline), --dir-format (drift)
+	"migrations_table":   String, // --migrations-table
+	"lock_timeout":       String, // --lock-timeout
+	"statement_timeout":  String, // --statement-timeout
+	"mode":               String, // --mode
+	"batch_size":         Integer,
+	"pg_version":         Integer,
+	"schemas":            Array,  // --schema
+	"exclude_schemas":    Array,  // --exclude-schema
+	"exclude":            Array,  // --exclude
+	"lint_exclude_rules": Array,  // lint --exclude-rule
+	"lint_fail_on":       String, // lint --fail-on
 }
 
 // Setting is one key's value in the selected environment.

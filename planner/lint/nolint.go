@@ -22,6 +22,15 @@ import (
 // chose and lists in the step's comment.
 const NolintMarker = "pgshift:nolint"
 
+// NolintFileMarker, a line comment before a file's first statement,
+// silences the named rules for the whole file:
+//
+//	-- pgshift:nolint-file require-lock-timeout: the runner sets it on the connection
+//
+// Unknown rule names are error findings, as for NolintMarker; the marker
+// after the first statement is an error finding too.
+const NolintFileMarker = "pgshift:nolint-file"
+
 // applyNolint drops the findings that a `-- pgshift:nolint RULE...` marker
 // before their statement silences, and adds an error finding for each
 // unknown rule a marker names. src is the file text stmts were split from
@@ -42,6 +51,7 @@ func applyNolint(file string, src []byte, stmts []schema.Statement, findings []F
 	}
 	var spans []span
 	var bad []Finding
+	fileRules := map[string]bool{}
 	prevEnd := 0
 	for _, st := range stmts {
 		sp := span{line: st.Line, col: st.Col, rules: map[string]bool{}}
@@ -55,21 +65,33 @@ func applyNolint(file string, src []byte, stmts []schema.Statement, findings []F
 				text := string(gap[off : off+lineEnd])
 				if i := strings.Index(text, "--"); i >= 0 {
 					body := strings.TrimSpace(text[i+2:])
-					if rest, ok := strings.CutPrefix(body, NolintMarker); ok && (rest == "" || rest[0] == ' ' || rest[0] == ':') {
+					marker, into := NolintMarker, sp.rules
+					rest, ok := strings.CutPrefix(body, NolintFileMarker)
+					if ok {
+						marker, into = NolintFileMarker, fileRules
+					} else {
+						rest, ok = strings.CutPrefix(body, NolintMarker)
+					}
+					if ok && (rest == "" || rest[0] == ' ' || rest[0] == ':') {
 						list, _, _ := strings.Cut(rest, ":")
 						names := strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 						line, col := fileLineCol(src, prevEnd+off+i)
-						if len(names) == 0 {
+						switch {
+						case marker == NolintFileMarker && prevEnd > 0:
 							bad = append(bad, Finding{File: file, Line: line, Col: col, Rule: "nolint", Severity: SeverityError,
-								Message: "pgshift:nolint names no rule: want `-- pgshift:nolint RULE[, RULE...]`"})
+								Message: "pgshift:nolint-file must stand before the file's first statement"})
+							names = nil
+						case len(names) == 0:
+							bad = append(bad, Finding{File: file, Line: line, Col: col, Rule: "nolint", Severity: SeverityError,
+								Message: fmt.Sprintf("%s names no rule: want `-- %s RULE[, RULE...]`", marker, marker)})
 						}
 						for _, n := range names {
 							if !known[n] {
 								bad = append(bad, Finding{File: file, Line: line, Col: col, Rule: "nolint", Severity: SeverityError,
-									Message: fmt.Sprintf("pgshift:nolint names unknown rule %q (known: %s)", n, strings.Join(ruleIDs, ", "))})
+									Message: fmt.Sprintf("%s names unknown rule %q (known: %s)", marker, n, strings.Join(ruleIDs, ", "))})
 								continue
 							}
-							sp.rules[n] = true
+							into[n] = true
 						}
 					}
 				}
@@ -85,7 +107,7 @@ func applyNolint(file string, src []byte, stmts []schema.Statement, findings []F
 		i := sort.Search(len(spans), func(i int) bool {
 			return spans[i].line > f.Line || spans[i].line == f.Line && spans[i].col > f.Col
 		}) - 1
-		if i >= 0 && spans[i].rules[f.Rule] {
+		if fileRules[string(f.Rule)] || i >= 0 && spans[i].rules[f.Rule] {
 			continue
 		}
 		out = append(out, f)

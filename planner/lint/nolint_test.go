@@ -32,6 +32,12 @@ func TestLintNolint(t *testing.T) {
 			want: []string{"2:nolint", "3:ban-drop-column"}},
 		{name: "not a marker", sql: lt + "-- pgshift:nolinting ban-drop-column\nALTER TABLE t DROP COLUMN c;\n",
 			want: []string{"3:ban-drop-column"}},
+		{name: "file marker silences the whole file", sql: "-- pgshift:nolint-file ban-drop-column, require-lock-timeout: reviewed\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d;\nDROP TABLE u;\n",
+			want: []string{"4:ban-drop-table"}},
+		{name: "file marker after the first statement is an error", sql: lt + "-- pgshift:nolint-file ban-drop-column\nALTER TABLE t DROP COLUMN c;\n",
+			want: []string{"2:nolint", "3:ban-drop-column"}},
+		{name: "file marker with an unknown rule is an error", sql: "-- pgshift:nolint-file ban-drop-colum\n" + lt + "ALTER TABLE t DROP COLUMN c;\n",
+			want: []string{"1:nolint", "3:ban-drop-column"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
