@@ -63,7 +63,7 @@ func TestPartitionedIndexBuildUnderLoad(t *testing.T) {
 				"CREATE INDEX CONCURRENTLY events_2026_kind_idx ON public.events_2026", "ATTACH PARTITION public.events_2025_kind_idx"}, true},
 		{"primary key", `ALTER TABLE public.events ADD PRIMARY KEY (id, at);`,
 			[]string{"CREATE UNIQUE INDEX CONCURRENTLY events_2024_pkey ON public.events_2024",
-				"LOCK TABLE public.events IN ACCESS EXCLUSIVE MODE;",
+				"LOCK TABLE public.events IN ACCESS EXCLUSIVE MODE",
 				"ALTER TABLE public.events_2025 ADD CONSTRAINT events_2025_pkey PRIMARY KEY USING INDEX events_2025_pkey",
 				"ALTER TABLE public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id, at)"}, false},
 	}
