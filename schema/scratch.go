@@ -24,13 +24,18 @@ func Fingerprint(s *Schema) string {
 // errors, "name:line:col"; roles it refers to that do not exist are created
 // as NOLOGIN stubs, cluster-wide), calls fn with the scratch database's
 // connection string and the loader's notes, and always drops the scratch
-// database afterwards. Errors from the load are *PosError values.
+// database afterwards. Errors from the load are *PosError values. SQL of a
+// major newer than pgshift's parser (schema.ParserMajor) loads when the dev
+// server is that new, as a schema file does.
 func WithScratchSQL(ctx context.Context, devURL, name string, sql []byte, fn func(scratchURL string, notes []string) error) error {
-	stmts, err := SplitSQL(name, sql)
+	stmts, err := SplitStatements(name, sql)
 	if err != nil {
 		return err
 	}
 	return withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+		if err := newerSyntaxPossible(admin, stmts); err != nil {
+			return err
+		}
 		res := &LoadResult{}
 		if err := loadScratch(ctx, admin, scratchURL, name, stmts, res); err != nil {
 			return err
