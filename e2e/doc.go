@@ -13,11 +13,11 @@
 // diffs between a loaded schema.sql and the same file loaded by
 // schema.LoadSQL, and the schema.old.sql → schema.sql round trip.
 //
-//	go test ./e2e -run RoundTrip -parallel 4            # all cases
+//	go test ./e2e -run RoundTrip                        # all cases
 //	go test ./e2e -run 'RoundTrip/views/' -v            # one kind
 //	go test ./e2e -short                                # a handful of cases, no corpus
 //	go test ./e2e -run Corpus -v -timeout 60m           # corpus (slow)
 //
-// Concurrency is capped at 4 cases at a time; go test's own -parallel
-// (default GOMAXPROCS) also caps it, so pass -parallel 4 on a 2-core machine.
+// Concurrency is capped at 4 cases at a time; go test's own -parallel also
+// caps it, and TestMain raises its default to pgtest.DefaultParallel (4).
 package e2e

@@ -66,6 +66,7 @@ func loadedFingerprint(t *testing.T, path string) string {
 }
 
 func TestApplyReachesDesiredSchema(t *testing.T) {
+	t.Parallel()
 	db, conn := applyDB(t, 2000)
 	to := writeFile(t, t.TempDir(), "schema.sql", applyV2)
 	want := loadedFingerprint(t, to)
@@ -109,6 +110,7 @@ func TestApplyReachesDesiredSchema(t *testing.T) {
 }
 
 func TestApplyRefusesHazardsWithoutOptIn(t *testing.T) {
+	t.Parallel()
 	db, _ := applyDB(t, 10)
 	to := writeFile(t, t.TempDir(), "schema.sql", "CREATE TABLE public.accounts (id bigint PRIMARY KEY);\n")
 	before := fingerprintOf(t, db)
@@ -148,6 +150,7 @@ func (s *syncBuffer) String() string {
 // queue at most that long behind it), and the retries succeed once the
 // lock is released.
 func TestApplyWaitsOutALock(t *testing.T) {
+	t.Parallel()
 	db, _ := applyDB(t, 10)
 	to := writeFile(t, t.TempDir(), "schema.sql", strings.Replace(applyV1, "email text NOT NULL", "email text NOT NULL,\n    plan text", 1))
 	holder := pgtest.Connect(t, db)
@@ -205,6 +208,7 @@ func TestApplyWaitsOutALock(t *testing.T) {
 }
 
 func TestApplySavedPlan(t *testing.T) {
+	t.Parallel()
 	db, conn := applyDB(t, 100)
 	dir := t.TempDir()
 	to := writeFile(t, dir, "schema.sql", applyV2)
@@ -253,6 +257,7 @@ func TestApplySavedPlan(t *testing.T) {
 // the committed batches stay, no row is half-written, and apply says how
 // far it got.
 func TestApplyInterruptedBackfill(t *testing.T) {
+	t.Parallel()
 	db, conn := applyDB(t, 200000)
 	to := writeFile(t, t.TempDir(), "schema.sql", strings.Replace(applyV1, "email text NOT NULL", "email text NOT NULL,\n    score double precision DEFAULT random()", 1))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -288,6 +293,7 @@ func TestApplyInterruptedBackfill(t *testing.T) {
 }
 
 func TestApplyUntilDeploy(t *testing.T) {
+	t.Parallel()
 	// A declared rename is expand / contract: apply stops before the deploy.
 	db, conn := applyDB(t, 50)
 	to := writeFile(t, t.TempDir(), "schema.sql", "CREATE TABLE public.accounts (\n    id bigint PRIMARY KEY,\n    login text NOT NULL -- pgshift:renamed-from email\n);\n")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestBaselineFlywayAndErrors(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	dbURL, _, _ := scopeSetup(t)
 	scope := []string{"--exclude-schema", "river", "--exclude", "public.events_2*"}

@@ -45,6 +45,7 @@ var driftFiles = map[string]string{
 }
 
 func TestDriftCLI(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	dir := filepath.Join(t.TempDir(), "migrations")
 	u := migrateDir(t, dir, driftFiles, "2")
@@ -92,6 +93,7 @@ func TestDriftCLI(t *testing.T) {
 }
 
 func TestGenerateFromDirAndSum(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "migrations")
@@ -132,6 +134,7 @@ func TestGenerateFromDirAndSum(t *testing.T) {
 }
 
 func TestDiffFormats(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	r := pgshift(t, devVars(), "diff", "--from", exampleCurrent, "--to", exampleSchema, "--format", "json")
 	var rep struct {

@@ -10,6 +10,7 @@ import (
 // --allow-drop, unsupported changes), and the notes say which were not
 // planned. An empty --to file is "drop everything".
 func TestDiffExitCodeUnplannedDifferences(t *testing.T) {
+	t.Parallel()
 	const base = "CREATE TABLE public.users (id bigint PRIMARY KEY, email text);\n"
 	tests := []struct {
 		name, from, to string
@@ -34,6 +35,7 @@ func TestDiffExitCodeUnplannedDifferences(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			from, to := writeFile(t, dir, "from.sql", tc.from), writeFile(t, dir, "to.sql", tc.to)
 			r := pgshift(t, devVars(), append([]string{"diff", "--from", from, "--to", to, "--exit-code"}, tc.args...)...)

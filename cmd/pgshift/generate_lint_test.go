@@ -15,6 +15,7 @@ import (
 // direct, a foreign key on a table the plan created) carry a
 // `-- pgshift:nolint RULE` marker.
 func TestGeneratedMigrationsPassLint(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	from := writeFile(t, dir, "from.sql", `
 CREATE TABLE public.users (id bigint PRIMARY KEY, email text, n integer, legacy text);

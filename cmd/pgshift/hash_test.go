@@ -8,6 +8,7 @@ import (
 )
 
 func TestHashAndMissingSum(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	dir := filepath.Join(t.TempDir(), "migrations")
 	r := pgshift(t, devVars(), "generate", "--to", exampleCurrent, "--dir", dir, "--name", "init")

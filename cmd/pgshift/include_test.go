@@ -8,6 +8,7 @@ import (
 )
 
 func TestIncludesAndSchemaDir(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "parts"), 0o755); err != nil {

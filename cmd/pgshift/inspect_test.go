@@ -13,6 +13,7 @@ import (
 // only (no --dev-url, no $PGSHIFT_DEV_URL, no server binaries on PATH), and
 // its output, loaded into a fresh database, reproduces the schema.
 func TestInspectNeedsNoDevServer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := pgtest.NewDB(t)
 	if err := schema.ExecFile(ctx, pgtest.Connect(t, src), exampleSchema); err != nil {

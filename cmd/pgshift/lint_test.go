@@ -10,6 +10,7 @@ import (
 )
 
 func TestLintExitCodesAndText(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	danger := writeFile(t, dir, "danger.sql", "SET lock_timeout = '2s';\nCREATE INDEX t_a_idx ON t (a);\n")
 	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN c integer;\n")
@@ -43,6 +44,7 @@ func TestLintExitCodesAndText(t *testing.T) {
 }
 
 func TestLintParseErrorsAndBadFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.sql", "CREATE TABLE a (id int);\nCREATE TABLE b (id int,, x int);\n")
 	danger := writeFile(t, dir, "danger.sql", "DROP TABLE t;\n")
@@ -74,6 +76,7 @@ func TestLintParseErrorsAndBadFlags(t *testing.T) {
 }
 
 func TestLintJSON(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := writeFile(t, dir, "m.sql", "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n")
 	r := pgshift(t, nil, "lint", "--format", "json", f)
@@ -111,6 +114,7 @@ func TestLintJSON(t *testing.T) {
 }
 
 func TestLintVersionAndFileOrder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := writeFile(t, dir, "m.sql", "SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int NOT NULL DEFAULT 0;\n")
 	if r := pgshift(t, nil, "lint", f); r.code != 0 {
@@ -137,6 +141,7 @@ func TestLintVersionAndFileOrder(t *testing.T) {
 }
 
 func TestLintGitHubFormat(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := writeFile(t, dir, "a,b.sql", "SET lock_timeout = '1s';\nCREATE INDEX i ON t (a);\n")
 	r := pgshift(t, nil, "lint", "--format", "github", f)
@@ -150,6 +155,7 @@ func TestLintGitHubFormat(t *testing.T) {
 }
 
 func TestLintExcludeRule(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := writeFile(t, dir, "m.sql", "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n")
 	r := pgshift(t, nil, "lint", "--exclude-rule", "require-lock-timeout", "--exclude-rule", "changing-column-type", f)
@@ -167,6 +173,7 @@ func TestLintExcludeRule(t *testing.T) {
 // other directory gives its .sql files in name order; an unreadable
 // directory is an error, never "no findings".
 func TestLintDirectories(t *testing.T) {
+	t.Parallel()
 	idx := "CREATE INDEX CONCURRENTLY i ON t (a);\n"
 	plain := "CREATE INDEX i ON t (a);\n"
 	tests := []struct {
@@ -274,6 +281,7 @@ func TestLintDirectories(t *testing.T) {
 // (next to a clean one) is an error (exit 1), and the summary never says
 // "no findings" then.
 func TestLintUnreadableNeverNoFindings(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	safe := writeFile(t, dir, "safe.sql", "SET lock_timeout = '2s';\nCREATE TABLE x (id int);\n") // no findings alone
 	bad := writeFile(t, dir, "bad.sql", "CREATE TABLE (;\n")
@@ -292,6 +300,7 @@ func TestLintUnreadableNeverNoFindings(t *testing.T) {
 }
 
 func TestLintExplainAndRuleList(t *testing.T) {
+	t.Parallel()
 	r := pgshift(t, nil, "lint", "--explain", "require-concurrent-index")
 	if r.code != exitOK || !strings.HasPrefix(r.stdout, "require-concurrent-index (warning)") ||
 		!strings.Contains(r.stdout, "Safe rewrite: CREATE INDEX CONCURRENTLY") || !strings.Contains(r.stdout, "Hazards: blocking-lock") {
@@ -324,6 +333,7 @@ func TestLintExplainAndRuleList(t *testing.T) {
 // lint_fail_on apply to lint; a flag replaces them; an unknown rule there
 // is an error, as on the command line.
 func TestLintRulesFromProjectFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := writeFile(t, dir, "m.sql", "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n")
 	cfg := writeFile(t, dir, "pgshift.toml", "lint_exclude_rules = [\"require-lock-timeout\", \"changing-column-type\"]\n")

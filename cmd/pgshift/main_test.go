@@ -57,6 +57,7 @@ func writeFile(t *testing.T, dir, name, src string) string {
 }
 
 func TestDiffNoChangesExitsZero(t *testing.T) {
+	t.Parallel()
 	r := pgshift(t, devVars(), "diff", "--from", exampleSchema, "--to", exampleSchema, "--exit-code")
 	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "-- no changes") {
 		t.Errorf("got %+v, want exit 0, empty stdout, '-- no changes' on stderr", r)
@@ -64,6 +65,7 @@ func TestDiffNoChangesExitsZero(t *testing.T) {
 }
 
 func TestDiffChangesExitCode(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	r := pgshift(t, devVars(), "diff", "--from", exampleCurrent, "--to", exampleSchema, "--exit-code")
 	if r.code != 2 || !strings.Contains(r.stdout, "comments") {
@@ -76,6 +78,7 @@ func TestDiffChangesExitCode(t *testing.T) {
 }
 
 func TestDiffParseErrorHasPosition(t *testing.T) {
+	t.Parallel()
 	bad := writeFile(t, t.TempDir(), "bad.sql", "CREATE TABLE a (id int);\nCREATE TABLE b (id int,, x int);\n")
 	r := pgshift(t, devVars(), "diff", "--from", exampleSchema, "--to", bad)
 	if r.code != 1 || !strings.HasPrefix(r.stderr, "pgshift: "+bad+":2:24: syntax error") {
@@ -84,6 +87,7 @@ func TestDiffParseErrorHasPosition(t *testing.T) {
 }
 
 func TestDiffServerErrorHasPosition(t *testing.T) {
+	t.Parallel()
 	bad := writeFile(t, t.TempDir(), "bad.sql", "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT x FROM a;\n")
 	r := pgshift(t, devVars(), "diff", "--from", bad, "--to", exampleSchema)
 	want := "pgshift: " + bad + `:2:25: ERROR: column "x" does not exist (SQLSTATE 42703)`
@@ -93,6 +97,7 @@ func TestDiffServerErrorHasPosition(t *testing.T) {
 }
 
 func TestDiffUnreachableNamesHost(t *testing.T) {
+	t.Parallel()
 	r := pgshift(t, nil, "diff", "--from", "postgres://127.0.0.1:1/x?connect_timeout=2", "--to", "postgres://127.0.0.1:1/y?connect_timeout=2")
 	if r.code != 1 || !strings.HasPrefix(r.stderr, "pgshift: ") || !strings.Contains(r.stderr, "127.0.0.1:1") {
 		t.Errorf("got %+v, want exit 1 and an error naming 127.0.0.1:1", r)
@@ -100,6 +105,7 @@ func TestDiffUnreachableNamesHost(t *testing.T) {
 }
 
 func TestDiffNeedsDevURL(t *testing.T) {
+	t.Parallel()
 	// A URL side with no dev server and no server binaries: a clear error.
 	pgSearchRoots = []string{t.TempDir()}
 	defer func() { pgSearchRoots = nil }()
@@ -110,6 +116,7 @@ func TestDiffNeedsDevURL(t *testing.T) {
 }
 
 func TestDiffNoServerGoesOffline(t *testing.T) {
+	t.Parallel()
 	// File to file with no dev server and no server binaries: offline.
 	pgSearchRoots = []string{t.TempDir()}
 	defer func() { pgSearchRoots = nil }()
@@ -120,6 +127,7 @@ func TestDiffNoServerGoesOffline(t *testing.T) {
 }
 
 func TestDiffDevURLFromOtherSide(t *testing.T) {
+	t.Parallel()
 	u := pgtest.NewDB(t)
 	// No --dev-url and no PGSHIFT_DEV_URL: a throw-away cluster is used,
 	// never the --from URL's server.
@@ -137,6 +145,7 @@ func TestDiffDevURLFromOtherSide(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"diff", "--bogus"},
 		{"diff", "--from", "a.sql"},
@@ -152,6 +161,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestGenerateWritesNothingOnError(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	bad := writeFile(t, tmp, "bad.sql", "CREATE TABLE a (id int);\nSELECT * FROM nope;\n")
 	dir := filepath.Join(tmp, "migrations")
@@ -165,6 +175,7 @@ func TestGenerateWritesNothingOnError(t *testing.T) {
 }
 
 func TestGenerateNoChangesWritesNothing(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "migrations")
 	r := pgshift(t, devVars(), "generate", "--from", exampleSchema, "--to", exampleSchema, "--dir", dir)
 	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "no changes") {
@@ -176,6 +187,7 @@ func TestGenerateNoChangesWritesNothing(t *testing.T) {
 }
 
 func TestGenerateWritesFiles(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	dir := filepath.Join(t.TempDir(), "db", "migrations")
 	r := pgshift(t, devVars(), "generate", "--from", exampleCurrent, "--to", exampleSchema, "--dir", dir, "--name", "Add comments")
@@ -200,6 +212,7 @@ func TestGenerateWritesFiles(t *testing.T) {
 }
 
 func TestGenerateRejectsUnknownFormat(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "m")
 	r := pgshift(t, devVars(), "generate", "--from", exampleSchema, "--to", exampleSchema, "--dir", dir, "--format", "sqitch")
 	if r.code != 1 || !strings.Contains(r.stderr, "sqitch") {
@@ -208,6 +221,7 @@ func TestGenerateRejectsUnknownFormat(t *testing.T) {
 }
 
 func TestInspect(t *testing.T) {
+	t.Parallel()
 	u := pgtest.NewDB(t)
 	pgtest.Exec(t, pgtest.Connect(t, u), "CREATE TABLE public.inspected (id int PRIMARY KEY)")
 	r := pgshift(t, devVars(), "inspect", "--url", u)
@@ -224,6 +238,7 @@ func TestInspect(t *testing.T) {
 }
 
 func TestInspectUsesDatabaseURL(t *testing.T) {
+	t.Parallel()
 	r := pgshift(t, map[string]string{"DATABASE_URL": "postgres://127.0.0.1:1/x?connect_timeout=2"}, "inspect")
 	if r.code != 1 || !strings.Contains(r.stderr, "127.0.0.1:1") {
 		t.Errorf("got %+v, want an error naming 127.0.0.1:1", r)
@@ -233,6 +248,7 @@ func TestInspectUsesDatabaseURL(t *testing.T) {
 // TestHelpSources: generate's --from is optional (not marked required, its
 // default named), diff's is required, and both list every source form.
 func TestHelpSources(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		cmd      string
 		required bool
@@ -267,6 +283,7 @@ func TestHelpSources(t *testing.T) {
 // loaded, their scratch databases dropped and the plan built stops generate
 // before it writes anything and diff before it prints, with exit 1.
 func TestInterruptAfterScratchDropped(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	for _, args := range [][]string{
 		{"generate", "--from", exampleCurrent, "--to", exampleSchema, "--dir", filepath.Join(t.TempDir(), "m")},

@@ -32,6 +32,7 @@ func execSQL(t *testing.T, db, sql string) {
 // --exit-code finds nothing. An object schema.sql gives no OWNER TO keeps
 // the owner it has in the database (not a difference).
 func TestDiffPlansOwnerChanges(t *testing.T) {
+	t.Parallel()
 	const role = "pgshift_test_owner_x"
 	execSQL(t, pgtest.AdminURL(), `DO $$ BEGIN CREATE ROLE `+role+`; EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
 	const body = `
@@ -86,6 +87,7 @@ ALTER FUNCTION app.f() OWNER TO `+role+`;
 // The dev server is a throw-away cluster, so the stub does not reach the
 // --from server's cluster.
 func TestDiffOwnerRoleMissingOnTarget(t *testing.T) {
+	t.Parallel()
 	role := fmt.Sprintf("pgshift_test_missing_%d", os.Getpid())
 	db := pgtest.NewDB(t)
 	execSQL(t, db, "CREATE TABLE public.t (id int);")

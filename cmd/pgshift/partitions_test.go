@@ -11,6 +11,7 @@ import (
 // plans none of the new partitions' DDL, and --exit-code exits 2 (the
 // databases differ) even though no step is planned.
 func TestDiffUnsupportedPartitioningExitCode(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..", "testdata", "cases", "unsupported")
 	for _, c := range []string{"table_to_partitioned", "partitioned_to_table"} {
 		t.Run(c, func(t *testing.T) {

@@ -21,6 +21,7 @@ func devMajor(t *testing.T) int {
 }
 
 func TestPGVersionOutOfRange(t *testing.T) {
+	t.Parallel()
 	r := pgshift(t, devVars(), "diff", "--from", exampleCurrent, "--to", exampleSchema, "--pg-version", "12")
 	if r.code != 1 || !strings.Contains(r.stderr, "--pg-version 12: pgshift supports PostgreSQL 13 to 18") {
 		t.Errorf("got %+v, want exit 1 and a supported-range error", r)
@@ -30,6 +31,7 @@ func TestPGVersionOutOfRange(t *testing.T) {
 // TestPGVersionDevOlderThanTarget: a dev server older than --pg-version is
 // refused with an error naming both majors.
 func TestPGVersionDevOlderThanTarget(t *testing.T) {
+	t.Parallel()
 	m := devMajor(t)
 	if m >= 18 {
 		t.Skip("the dev server is the newest supported major")
@@ -50,6 +52,7 @@ func TestPGVersionDevOlderThanTarget(t *testing.T) {
 // TestPGVersionUnsupportedSyntax: a file-to-file plan for an older target
 // reports what that target cannot run instead of emitting it.
 func TestPGVersionUnsupportedSyntax(t *testing.T) {
+	t.Parallel()
 	if devMajor(t) < 15 {
 		t.Skip("NULLS NOT DISTINCT needs a PostgreSQL 15+ dev server")
 	}
@@ -73,6 +76,7 @@ func TestPGVersionUnsupportedSyntax(t *testing.T) {
 // at the word VIRTUAL; --offline names the statement and asks for a dev
 // database.
 func TestDiffNewerSyntax(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	from := writeFile(t, dir, "from.sql", "CREATE TABLE public.rect (w numeric NOT NULL, h numeric NOT NULL);\n")
 	to := writeFile(t, dir, "to.sql", "CREATE TABLE public.rect (w numeric NOT NULL, h numeric NOT NULL,\n  area numeric GENERATED ALWAYS AS (w * h) VIRTUAL);\nCOMMENT ON TABLE public.rect IS 'r';\n")

@@ -65,6 +65,7 @@ func checkPhaseHeaders(t *testing.T, what, text string, wantN, present int) {
 // both; generate writes phase 1 only, its files named after phase and
 // column; a plan of only a declared drop is "phase 1 of 1: contract".
 func TestPhaseNumberingAndDeployBoundaries(t *testing.T) {
+	t.Parallel()
 	plannerReady(t)
 	from, to := "testdata/phases/from.sql", "testdata/phases/to.sql"
 	diff := func(extra ...string) string {

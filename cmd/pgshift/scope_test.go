@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,7 +45,8 @@ func scopeSetup(t *testing.T) (dbURL, dir, schemaFile string) {
 }
 
 func TestScopeDiffAndDrift(t *testing.T) {
-	dbURL, dir, schemaFile := scopeSetup(t)
+	t.Parallel()
+	dbURL, _, _ := scopeSetup(t)
 	const ignoreAll = "# owned elsewhere\n[schemas]\nriver\n[tables]\npublic.events_2*\n"
 	const ignoreKeepOne = "[schemas]\nriver\n[tables]\npublic.events_2*\n!public.events_20240102\n"
 	for _, tc := range []struct {
@@ -70,10 +70,14 @@ func TestScopeDiffAndDrift(t *testing.T) {
 		{"no-ignore-file", ignoreAll, []string{"--no-ignore-file"}, 2, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ignore := filepath.Join(dir, ".pgshiftignore")
+			// Each case has its own schema.sql directory (the ignore file
+			// sits next to it), so the cases run side by side on one
+			// read-only database.
+			t.Parallel()
+			dir := t.TempDir()
+			schemaFile := writeFile(t, dir, "schema.sql", ownedSchema)
 			if tc.ignore != "" {
 				writeFile(t, dir, ".pgshiftignore", tc.ignore)
-				t.Cleanup(func() { _ = removeFile(ignore) })
 			}
 			// diff with its defaults (safe mode: a partition's drop is
 			// skipped, so --allow-drop makes it count here).
@@ -111,6 +115,7 @@ func TestScopeDiffAndDrift(t *testing.T) {
 }
 
 func TestScopeReportsCrossingDependencies(t *testing.T) {
+	t.Parallel()
 	dbURL, _, schemaFile := scopeSetup(t)
 	r := pgshift(t, devVars(), "diff", "--from", dbURL, "--to", schemaFile, "--exit-code", "--exclude-schema", "river", "--exclude", "public.events_2*")
 	want := "-- note: filter: partitions of table public.events out of scope: public.events_20240101, public.events_20240102"
@@ -125,6 +130,7 @@ func TestScopeReportsCrossingDependencies(t *testing.T) {
 }
 
 func TestScopeInspect(t *testing.T) {
+	t.Parallel()
 	dbURL, _, _ := scopeSetup(t)
 	r := pgshift(t, devVars(), "inspect", "--url", dbURL, "--exclude-schema", "river", "--exclude", "public.events_2*")
 	if r.code != 0 || strings.Contains(r.stdout, "river") || strings.Contains(r.stdout, "events_2024") || !strings.Contains(r.stdout, "CREATE TABLE public.events") {
@@ -137,6 +143,7 @@ func TestScopeInspect(t *testing.T) {
 }
 
 func TestScopeBadPattern(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -160,9 +167,8 @@ func TestScopeBadPattern(t *testing.T) {
 	}
 }
 
-func removeFile(p string) error { return os.Remove(p) }
-
 func TestConfigFile(t *testing.T) {
+	t.Parallel()
 	dbURL, dir, _ := scopeSetup(t)
 	cfg := writeFile(t, dir, "pgshift.toml", `# CI and developers run the same command
 url = "${APP_DB}"

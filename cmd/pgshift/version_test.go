@@ -6,6 +6,7 @@ import (
 )
 
 func TestVersionCommands(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -32,6 +33,7 @@ func TestVersionCommands(t *testing.T) {
 }
 
 func TestVersionShort(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		v    buildVersion
 		want string

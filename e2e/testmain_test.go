@@ -1,0 +1,9 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/pgshift/pgshift/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
