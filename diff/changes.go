@@ -53,6 +53,18 @@ type CreateTable struct{ Table *schema.Table }
 // DropTable drops a table (its foreign keys are separate DropConstraint changes).
 type DropTable struct{ Table *schema.Table }
 
+// RenameTable renames a table the user declared renamed
+// (`-- pgshift:renamed-from OLD` on its CREATE TABLE line). From is the
+// table before, To the same table under its new name (as
+// schema.WithTableRenamed has it); the other changes of the table are
+// compared on To. Sequences are the sequences the table owns that the
+// target names after the new table (a serial column's), renamed with it:
+// old qualified key and new qualified key each.
+type RenameTable struct {
+	From, To  *schema.Table
+	Sequences []SequenceRename
+}
+
 // AlterTable changes table-level attributes: persistence, storage
 // parameters, row-level security, replica identity, partition bounds and
 // inheritance.
@@ -218,9 +230,16 @@ func (c *DropFunction) Inverse() Change    { return &CreateFunction{Function: c.
 func (c *ReplaceFunction) Inverse() Change { return &ReplaceFunction{From: c.To, To: c.From} }
 func (c *CreateTable) Inverse() Change     { return &DropTable{Table: c.Table} }
 func (c *DropTable) Inverse() Change       { return &CreateTable{Table: c.Table} }
-func (c *AlterTable) Inverse() Change      { return &AlterTable{From: c.To, To: c.From} }
-func (c *AddColumn) Inverse() Change       { return &DropColumn{Table: c.Table, Column: c.Column} }
-func (c *DropColumn) Inverse() Change      { return &AddColumn{Table: c.Table, Column: c.Column} }
+func (c *RenameTable) Inverse() Change {
+	seqs := make([]SequenceRename, len(c.Sequences))
+	for i, q := range c.Sequences {
+		seqs[i] = SequenceRename{From: q.To, To: q.From}
+	}
+	return &RenameTable{From: c.To, To: c.From, Sequences: seqs}
+}
+func (c *AlterTable) Inverse() Change { return &AlterTable{From: c.To, To: c.From} }
+func (c *AddColumn) Inverse() Change  { return &DropColumn{Table: c.Table, Column: c.Column} }
+func (c *DropColumn) Inverse() Change { return &AddColumn{Table: c.Table, Column: c.Column} }
 func (c *RenameColumn) Inverse() Change {
 	return &RenameColumn{Table: c.Table, From: c.To, To: c.From}
 }

@@ -9,6 +9,7 @@ package diff
 import (
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pgshift/pgshift/schema"
@@ -26,8 +27,17 @@ type Change interface {
 // names one (Owner != ""): a model loaded from a file leaves the owner of
 // what the loader itself owns empty, so an object without OWNER TO in
 // schema.sql keeps whatever owner it has.
+//
+// A table declared renamed in the target (schema.Annotation with no
+// Column) whose old name exists only in from and new name only in to is a
+// RenameTable, first in the list; everything else is compared on from with
+// the rename applied (WithTableRenames).
 func Compare(from, to *schema.Schema) []Change {
+	from, renames := WithTableRenames(from, to)
 	c := &comparer{from: from, to: to}
+	for _, r := range renames {
+		c.add(r)
+	}
 	c.namespaces()
 	c.extensions()
 	c.types()
@@ -530,4 +540,52 @@ func WithoutGrantees(acl []string, roles ...string) []string {
 		}
 	}
 	return out
+}
+
+// SequenceRename is one sequence renamed with its table (RenameTable),
+// by qualified keys.
+type SequenceRename struct{ From, To string }
+
+// WithTableRenames returns from with the declared table renames of to
+// applied (schema.Schema.WithTableRenamed) and those renames, sorted by old
+// name. A rename applies when from has a table under the old name and none
+// under the new one, and to has the new table and nothing under the old
+// name; otherwise it is left out (planner notes say why). from is returned
+// as it is when no rename applies.
+func WithTableRenames(from, to *schema.Schema) (*schema.Schema, []*RenameTable) {
+	var out []*RenameTable
+	for _, ann := range to.Annotations {
+		if ann.Kind != schema.AnnotationRenamedFrom || ann.Column != "" {
+			continue
+		}
+		old, target := from.Tables[ann.From], to.Tables[ann.Table]
+		if old == nil || target == nil || from.Tables[ann.Table] != nil || from.Views[ann.Table] != nil ||
+			to.Tables[ann.From] != nil || to.Views[ann.From] != nil || old.Schema != target.Schema {
+			continue
+		}
+		// The sequences the table owns that the target names otherwise
+		// for the same column (serial: <table>_<column>_seq).
+		var seqs []SequenceRename
+		names := map[string]string{}
+		for _, k := range schema.SortedKeys(from.Sequences) {
+			q := from.Sequences[k]
+			p, col, ok := schema.SplitSubKey(q.OwnedBy)
+			if !ok || p != old.Key() {
+				continue
+			}
+			for _, tk := range schema.SortedKeys(to.Sequences) {
+				tq := to.Sequences[tk]
+				if tq.OwnedBy == target.Key()+"."+schema.QuoteIdent(col) && tk != k && tq.Schema == q.Schema &&
+					from.Sequences[tk] == nil && to.Sequences[k] == nil {
+					seqs = append(seqs, SequenceRename{From: k, To: tk})
+					names[k] = tq.Name
+				}
+			}
+		}
+		renamed := from.WithTableRenamed(old.Key(), target.Name, names)
+		out = append(out, &RenameTable{From: old, To: renamed.Tables[target.Key()], Sequences: seqs})
+		from = renamed
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].From.Key() < out[j].From.Key() })
+	return from, out
 }

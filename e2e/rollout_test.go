@@ -56,6 +56,8 @@ type rolloutRecipe struct {
 	newCode []string
 	// check must return "ok" once the rollout is done.
 	check string
+	// table is the users table's name in v2 ("" for public.users).
+	table string
 }
 
 var rolloutRecipes = []rolloutRecipe{
@@ -89,6 +91,20 @@ var rolloutRecipes = []rolloutRecipe{
 		check: `SELECT CASE WHEN (SELECT full_name FROM public.users WHERE id = 1) = 'old-code-update' AND
 		    (SELECT count(*) FROM public.users WHERE id BETWEEN 2 AND 200 AND full_name <> 'u' || id) = 0 THEN 'ok'
 		    ELSE 'values did not reach the renamed column' END`,
+	},
+	{
+		name: "table_rename",
+		v2: strings.Replace(strings.Replace(rolloutV1, "CREATE TABLE public.users (", "CREATE TABLE public.accounts ( -- pgshift:renamed-from users", 1),
+			"id bigint PRIMARY KEY,\n    name", "id bigint CONSTRAINT users_pkey PRIMARY KEY,\n    name", 1),
+		change: "rename-table public.users", phases: 2, table: "public.accounts",
+		newCode: []string{
+			`INSERT INTO public.accounts (id, name, n, email, org_id) VALUES ($1, 'new' || $1, 1, 'n' || $1 || '@example.com', 1)`,
+			`UPDATE public.accounts SET name = 'new-upd' || $1, n = n + 1 WHERE id = $1`,
+		},
+		// Old code wrote through the view public.users until the contract.
+		check: `SELECT CASE WHEN to_regclass('public.users') IS NULL AND
+		    (SELECT count(*) FROM public.accounts WHERE name LIKE 'old-upd%') > 0 THEN 'ok'
+		    ELSE 'old-code writes through the view did not reach public.accounts' END`,
 	},
 	{
 		name: "foreign_key", v2: strings.Replace(rolloutV1, "    org_id bigint\n", "    org_id bigint CONSTRAINT users_org_fk REFERENCES public.orgs (id)\n", 1),
@@ -297,10 +313,14 @@ func testRollout(t *testing.T, rc rolloutRecipe, format string) {
 
 	// Done: the catalog is v2, no row lost or changed.
 	assertModel(t, "after the last phase", liveModel(t, db, format), loadModel(t, rc.v2))
-	if got := queryString(t, db, `SELECT count(*)::text FROM public.users`); got != fmt.Sprint(200+inserted) {
+	table := "public.users"
+	if rc.table != "" {
+		table = rc.table
+	}
+	if got := queryString(t, db, `SELECT count(*)::text FROM `+table); got != fmt.Sprint(200+inserted) {
 		t.Errorf("rows: %s, want %d (200 seeded + %d inserted)", got, 200+inserted, inserted)
 	}
-	if got := queryString(t, db, rolloutSeedSum); got != seedSum {
+	if got := queryString(t, db, strings.Replace(rolloutSeedSum, "public.users", table, 1)); got != seedSum {
 		t.Errorf("seeded rows changed")
 	}
 	if got := queryString(t, db, rc.check); got != "ok" {

@@ -203,6 +203,7 @@ var directCases = []string{
 	"enums/change_column_to_other_enum",
 	"enums/rename_type_qualified_column",
 	"columns/identity_drop_nullable",
+	"tables/rename_table",
 }
 
 // TestRoundTripDirect runs directCases planned with --mode direct.

@@ -18,6 +18,12 @@ func (b *builder) renameNotes() []string {
 		if a.Kind != schema.AnnotationRenamedFrom {
 			continue
 		}
+		if a.Column == "" {
+			if n := tableRenameNotes(b.orig, a); n != "" {
+				notes = append(notes, n)
+			}
+			continue
+		}
 		t := b.from.Tables[a.Table]
 		if t == nil {
 			continue // a new table: nothing to rename

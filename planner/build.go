@@ -55,7 +55,7 @@ func Build(from, to *schema.Schema, opts Options) (*Plan, error) {
 func build(from, to *schema.Schema, opts Options) (*Plan, error) {
 	b := newBuilder(from, to, opts)
 	b.notes = append(b.notes, b.renameNotes()...)
-	changes := b.normalize(diff.Compare(from, to))
+	changes := b.foldRenamedTableComments(b.normalize(diff.Compare(from, to)))
 	changes = b.addDependents(changes)
 	if !opts.AllowDrop {
 		changes = b.skipDrops(changes)
@@ -69,6 +69,7 @@ func build(from, to *schema.Schema, opts Options) (*Plan, error) {
 
 type builder struct {
 	from, to *schema.Schema
+	orig     *schema.Schema // from before the declared table renames (newBuilder)
 	opts     Options
 	fromIdx  *index
 	toIdx    *index
@@ -84,8 +85,13 @@ type builder struct {
 	tableKeys   []string
 }
 
+// newBuilder returns a builder whose from model has the declared table
+// renames of to applied (diff.WithTableRenames), as diff.Compare compares
+// it; orig is from as it is.
 func newBuilder(from, to *schema.Schema, opts Options) *builder {
-	return &builder{from: from, to: to, opts: opts, fromIdx: newIndex(from), toIdx: newIndex(to), typeColumns: map[string][]string{}}
+	orig := from
+	from, _ = diff.WithTableRenames(from, to)
+	return &builder{orig: orig, from: from, to: to, opts: opts, fromIdx: newIndex(from), toIdx: newIndex(to), typeColumns: map[string][]string{}}
 }
 
 // node is a step in the dependency graph.
@@ -155,6 +161,7 @@ func (b *builder) order(changes []diff.Change) (*Plan, error) {
 		c[0].after = append(c[0].after, c[1])
 		c[1].nIn++
 	}
+	renameFirst(nodes, edge)
 	for _, n := range nodes {
 		for _, id := range n.deps.needs {
 			for _, s := range setters[id] {

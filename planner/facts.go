@@ -105,6 +105,8 @@ func (b *builder) changeKinds(ch diff.Change) (kinds []pgfacts.Kind, rels []stri
 		return []pgfacts.Kind{pgfacts.DropColumn}, []string{c.Table.Key()}
 	case *diff.RenameColumn:
 		return []pgfacts.Kind{pgfacts.RenameColumn}, []string{c.Table.Key()}
+	case *diff.RenameTable:
+		return []pgfacts.Kind{pgfacts.RenameTable}, []string{c.From.Key()}
 	case *diff.AlterColumn:
 		return b.alterColumnKinds(c), []string{c.Table.Key()}
 	case *diff.AddConstraint:
@@ -300,6 +302,8 @@ func (b *builder) factsOf(ch diff.Change) facts {
 	case *diff.DropTable:
 		f.hazard(HazardDataLoss, "drops table "+c.Table.Key()+" and its rows")
 		f.hazard(HazardBackwardIncompatible, "code that uses "+c.Table.Key()+" breaks")
+	case *diff.RenameTable:
+		f.hazard(HazardBackwardIncompatible, "code that uses "+c.From.Key()+" breaks the moment the table is renamed")
 	case *diff.RenameColumn:
 		f.hazard(HazardBackwardIncompatible, "code that uses "+schema.QuoteIdent(c.From.Name)+" breaks the moment the column is renamed")
 	case *diff.DropColumn:

@@ -133,6 +133,8 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 		return rendered{summary: "drop column " + c.Table.Key() + "." + schema.QuoteIdent(c.Column.Name), rank: rankDropColumn,
 			sql:          []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", c.Table.Key(), schema.QuoteIdent(c.Column.Name))},
 			irreversible: "the column's values are lost"}
+	case *diff.RenameTable:
+		return renderTableRename(c)
 	case *diff.RenameColumn:
 		return rendered{summary: fmt.Sprintf("rename column %s.%s to %s", c.Table.Key(), schema.QuoteIdent(c.From.Name), schema.QuoteIdent(c.To.Name)),
 			rank: rankAlterColumn,

@@ -97,6 +97,8 @@ func changeKey(ch diff.Change) string {
 		return "alter-column " + col(c.Table, c.From)
 	case *diff.RenameColumn:
 		return "rename-column " + col(c.Table, c.From)
+	case *diff.RenameTable:
+		return "rename-table " + c.From.Key()
 	case *diff.DropColumn:
 		return "drop-column " + col(c.Table, c.Column)
 	case *diff.DropTable:
@@ -114,6 +116,8 @@ func subjectOf(ch diff.Change) string {
 		return c.Table.Name + "_" + c.To.Name
 	case *diff.RenameColumn:
 		return c.Table.Name + "_" + c.To.Name
+	case *diff.RenameTable:
+		return c.To.Name
 	case *diff.DropColumn:
 		return c.Table.Name + "_" + c.Column.Name
 	case *diff.DropTable:
@@ -302,6 +306,12 @@ func beforeRollouts(s *schema.Schema, rs []schema.Rollout) *schema.Schema {
 	for k, f := range s.Functions {
 		out.Functions[k] = f
 	}
+	out.Views = make(map[string]*schema.View, len(s.Views))
+	for k, v := range s.Views {
+		out.Views[k] = v
+	}
+	type tableRename struct{ key, name, comment string }
+	var renames []tableRename
 	copied := map[string]bool{}
 	table := func(k string) *schema.Table {
 		t := out.Tables[k]
@@ -318,8 +328,17 @@ func beforeRollouts(s *schema.Schema, rs []schema.Rollout) *schema.Schema {
 	for _, r := range rs {
 		for _, o := range r.Objects {
 			kind, key := schema.SplitID(o.ID)
-			if kind == schema.KindFunction {
+			switch kind {
+			case schema.KindFunction:
 				delete(out.Functions, key)
+				continue
+			case schema.KindView:
+				delete(out.Views, key)
+				continue
+			case schema.KindTable:
+				if o.Marker.Restores != "" {
+					renames = append(renames, tableRename{key, o.Marker.Restores, o.Marker.Comment})
+				}
 				continue
 			}
 			tk, name, ok := schema.SplitSubKey(key)
@@ -348,7 +367,19 @@ func beforeRollouts(s *schema.Schema, rs []schema.Rollout) *schema.Schema {
 			}
 		}
 	}
-	return &out
+	// A renamed table takes back its old name and comment (its
+	// compatibility view is gone above); a sequence renamed with it keeps
+	// its new name, which the plan from there leaves as it is.
+	res := &out
+	for _, r := range renames {
+		t := res.Tables[r.key]
+		if t == nil {
+			continue
+		}
+		res = res.WithTableRenamed(r.key, r.name, nil)
+		res.Tables[schema.QualName(t.Schema, r.name)].Comment = r.comment
+	}
+	return res
 }
 
 // RolloutError is a refused plan: the target no longer asks for the change

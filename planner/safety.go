@@ -197,6 +197,8 @@ func (b *builder) recipe(ch diff.Change) []part {
 		return b.volatileDefaultRecipe(c)
 	case *diff.RenameColumn:
 		return b.renameRecipe(c)
+	case *diff.RenameTable:
+		return b.tableRenameRecipe(c)
 	}
 	return nil
 }

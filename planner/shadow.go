@@ -157,39 +157,24 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	swap.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s moves to the end of %s (the old values stay at its position as %s): "+
 		"code that inserts positionally (INSERT INTO %s VALUES (...)) or reads SELECT * by position stores or reads the wrong columns; name the columns", col, k, old, k))
 
-	contractDown := []string{
-		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, typ(from)),
-		syncFn(old, col, to.Type, from.Type),
-		sc.trigger(),
-		fmt.Sprintf("UPDATE %s SET %s = %s;", k, old, b.castExpr(col, to.Type, from.Type)),
-	}
-	if from.Default != "" {
-		contractDown = append(contractDown, alter(old, "SET DEFAULT "+from.Default))
-	}
-	if from.NotNull {
-		contractDown = append(contractDown, alter(old, "SET NOT NULL"))
-	}
-	contractDown = append(contractDown, columnMeta(k, shadowName(from.Name, "old"), from)...)
 	contract := part{
 		summary:     fmt.Sprintf("contract: drop %s.%s and its sync trigger", k, old),
-		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, old, col),
+		downSummary: fmt.Sprintf("re-create %s.%s, kept in sync with %s (filled in batches next)", k, old, col),
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
-		down:        contractDown,
 		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
 		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
-	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
-	contract.facts.hazard(HazardBlockingLock, downRefill(k, old))
+	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" and refills it in batches from "+col+"; values that do not fit "+from.Type+" fail")
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
-	return append(parts, swap, contract)
-}
-
-// downRefill explains why the down of a contract blocks: it re-creates the
-// dropped column and fills it in the transaction that added it.
-func downRefill(k, col string) string {
-	return fmt.Sprintf("down path: re-creating %s holds ACCESS EXCLUSIVE on %s (from ADD COLUMN) for one UPDATE of every row, so reads and writes of the table wait for it; "+
-		"it is not batched because the column must be complete, with its sync trigger, before the previous release runs again: roll back off-peak", col, k)
+	oldName := shadowName(from.Name, "old")
+	return append(append(parts, swap), b.refillContract(refill{
+		table: k, key: key, keyType: keyType, oldName: oldName, typ: typ(from), col: from,
+		syncFn: syncFn(old, col, to.Type, from.Type), trigger: sc.trigger(),
+		set:    fmt.Sprintf("%s = %s", old, b.castExpr(col, to.Type, from.Type)),
+		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", old, b.castExpr(col, to.Type, from.Type)),
+		nn:     schema.QuoteIdent(nnCheckName(t.Name, oldName)),
+	}, contract)...)
 }
 
 // columnMeta writes the comment, privileges and settings of column c on the
@@ -275,29 +260,17 @@ $pgshift$;`, fn, oldC, newC)
 	}
 	parts := b.expandParts(sc)
 	contractUp := append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, oldC))
-	contractDown := []string{
-		fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s;", k, columnDefinition(withNotNull(withDefault(c.From, ""), false))),
-		syncFn, sc.trigger(),
-		fmt.Sprintf("UPDATE %s SET %s = %s;", k, oldC, newC),
-	}
-	if c.From.Default != "" {
-		contractDown = append(contractDown, alter(oldC, "SET DEFAULT "+c.From.Default))
-	}
-	if c.From.NotNull {
-		contractDown = append(contractDown, alter(oldC, "SET NOT NULL"))
-	}
-	contractDown = append(contractDown, b.objectMeta(colID(k, c.From.Name), c.From.Comment, "", c.From.ACL)...)
-	contractDown = append(contractDown, columnSettings(k, c.From, nil)...)
+	var contractDown []string
 	if target.NotNull {
 		contractUp = append(contractUp, alter(newC, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
-		contractDown = append([]string{
+		contractDown = []string{
 			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC),
 			alter(newC, "DROP NOT NULL"),
-		}, contractDown...)
+		}
 	}
 	contract := part{
 		summary:     fmt.Sprintf("contract: drop %s.%s (renamed to %s) and the sync trigger", k, oldC, newC),
-		downSummary: fmt.Sprintf("re-create %s.%s from %s (one UPDATE)", k, oldC, newC),
+		downSummary: fmt.Sprintf("re-create %s.%s, kept in sync with %s (filled in batches next)", k, oldC, newC),
 		up:          contractUp, down: contractDown,
 		facts:  b.partFacts(pgfacts.DropColumn, k),
 		phase:  phaseContract,
@@ -308,11 +281,20 @@ $pgshift$;`, fn, oldC, newC)
 		contract.marks = append(contract.marks, gone(sc.nnTarget()))
 	}
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldC+" breaks: deploy code that uses "+newC+" first")
-	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" with one UPDATE of the whole table")
-	contract.facts.hazard(HazardBlockingLock, downRefill(k, oldC))
+	contract.facts.hazard(HazardIrreversible, "the down re-creates "+oldC+" and refills it in batches from "+newC)
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s, added at the end of %s, takes the place of %s, and the columns after %s shift: "+
 		"positional INSERT and SELECT * by position see other columns; name the columns", newC, k, oldC, oldC))
-	return append(parts, contract)
+	oldType := c.From.Type
+	if c.From.Collation != "" {
+		oldType += " COLLATE " + c.From.Collation
+	}
+	return append(parts, b.refillContract(refill{
+		table: k, key: key, keyType: keyType, oldName: c.From.Name, typ: oldType, col: c.From,
+		syncFn: syncFn, trigger: sc.trigger(),
+		set:    fmt.Sprintf("%s = %s", oldC, newC),
+		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", oldC, newC),
+		nn:     schema.QuoteIdent(nnCheckName(t.Name, c.From.Name)),
+	}, contract)...)
 }
 
 func withNotNull(c *schema.Column, nn bool) *schema.Column {
@@ -383,4 +365,81 @@ func (b *builder) expandParts(s syncedColumn) []part {
 		parts = append(parts, v)
 	}
 	return parts
+}
+
+// refill describes how the down of a contract re-creates the column the
+// contract drops: the column as it was (col: type, default, NOT NULL,
+// comment, privileges, settings) under its quoted name old, the sync
+// function and trigger that keep it current, the backfill (set, filter)
+// and the name of the check that proves its NOT NULL on the way back.
+type refill struct {
+	table, key, keyType string
+	oldName, typ        string // the dropped column's name (unquoted) and type (with COLLATE)
+	col                 *schema.Column
+	syncFn, trigger     string
+	set, filter         string
+	nn                  string
+}
+
+// refillContract returns the contract of a synced-column recipe as parts
+// whose downs, in reverse, re-create the dropped column as non-blocking as
+// the expand built it (the down path of a recipe is as non-blocking as
+// its up path, issue 13): drop's down adds the column nullable with its
+// sync trigger (catalog only, so every write from then on reaches it);
+// then a batched backfill in a non-transactional file; then, when it was
+// NOT NULL, a check validated under SHARE UPDATE EXCLUSIVE; last its
+// default and SET NOT NULL, proved by the check (no scan, PostgreSQL 12+).
+// The parts before drop have no up statements but their preparation of the
+// old column (its default and NOT NULL go first): they exist for their
+// downs. drop is the contract part; its down is replaced.
+func (b *builder) refillContract(r refill, drop part) []part {
+	k, old := r.table, schema.QuoteIdent(r.oldName)
+	alter := func(rest string) string { return fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s %s;", k, old, rest) }
+	var parts []part
+	at := func(p part) part { p.phase, p.before = drop.phase, drop.before; return p }
+	if r.col.NotNull || r.col.Default != "" {
+		var up, down []string
+		if r.col.NotNull {
+			up = append(up, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, r.nn, old), alter("DROP NOT NULL"))
+			down = append(down, alter("SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, r.nn))
+		}
+		if r.col.Default != "" {
+			up = append(up, alter("DROP DEFAULT"))
+			down = append([]string{alter("SET DEFAULT " + r.col.Default)}, down...)
+		}
+		parts = append(parts, at(part{
+			summary:     fmt.Sprintf("contract: %s.%s loses its default and NOT NULL before it is dropped", k, old),
+			downSummary: fmt.Sprintf("%s.%s gets its default and NOT NULL back (proved by the validated check: no scan)", k, old),
+			up:          up, down: down,
+			facts: b.partFacts(pgfacts.SetNotNullProved, k),
+		}))
+	}
+	if r.col.NotNull {
+		v := at(part{
+			summary:     fmt.Sprintf("contract: (nothing up; the down validates the NOT NULL check of %s.%s)", k, old),
+			downSummary: fmt.Sprintf("validate the NOT NULL check of %s.%s", k, old),
+			down:        []string{fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, r.nn)},
+			stmtTimeout: backfillStatementLimit,
+			facts:       b.partFacts(pgfacts.ValidateConstraint, k),
+		})
+		v.facts.hazard(HazardTableScan, "down path: scans "+k+" under SHARE UPDATE EXCLUSIVE (reads and writes continue)")
+		parts = append(parts, v)
+	}
+	fill := at(part{
+		summary:     fmt.Sprintf("contract: (nothing up; the down refills %s.%s in batches)", k, old),
+		downSummary: fmt.Sprintf("refill %s.%s in batches", k, old),
+		down:        []string{backfill(k, r.key, r.keyType, r.set, r.filter, b.batchSize())},
+		nonTx:       true, stmtTimeout: backfillStatementLimit,
+		facts: b.partFacts(pgfacts.Backfill, k),
+	})
+	fill.facts.hazard(HazardTableScan, "down path: reads every row of "+k+" in batches")
+	parts = append(parts, fill)
+	down := append([]string{fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", k, old, r.typ)}, r.syncFn, r.trigger)
+	if r.col.NotNull {
+		// The check the refill is proved by; the up's DROP COLUMN drops it.
+		down = append(down, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, r.nn, old))
+	}
+	drop.down = append(drop.down, down...)
+	drop.down = append(drop.down, columnMeta(k, r.oldName, withNotNull(withDefault(r.col, ""), false))...)
+	return append(parts, drop)
 }

@@ -16,7 +16,9 @@ import (
 //
 // renamed-from stands on the line of a column definition in CREATE TABLE
 // and declares that the column was called From before (renames are never
-// guessed from a drop and an add). drop allows the planner to drop that
+// guessed from a drop and an add); on the line of the CREATE TABLE name,
+// before the first column, it declares that the table was called From
+// (Column is "", From the old table's qualified name, in the same schema). drop allows the planner to drop that
 // table or column without --allow-drop. backfill, on the line of a NOT NULL
 // column without a default, gives the SQL expression that fills existing
 // rows when the column is added to a table that has rows.
@@ -24,7 +26,7 @@ type Annotation struct {
 	Kind   string // "renamed-from" or "drop"
 	Table  string // qualified table key; for an unqualified name, resolved after loading
 	Column string // the column (its new name for renamed-from); "" for a table
-	From   string // renamed-from: the old column name
+	From   string // renamed-from: the old column name; for a table (Column ""), the old qualified table name
 	Expr   string // backfill: the SQL expression for existing rows
 	Pos    string // file:line:col of the comment
 }
@@ -101,6 +103,23 @@ func parseAnnotations(path, src string, stmts []Statement) ([]Annotation, error)
 		}
 		switch kind {
 		case AnnotationRenamedFrom:
+			if table, ok := tableLine(stmts, b, int(tok.Start), line); ok {
+				// On the CREATE TABLE line, before the first element: the
+				// table was called From before.
+				parts, ok := parseQualified(arg)
+				if !ok {
+					return nil, fmt.Errorf("%s: want `pgshift:renamed-from OLD_TABLE` or `SCHEMA.OLD_TABLE` on the CREATE TABLE line (double-quote a name with spaces, dots or quotes)", pos)
+				}
+				from := QuoteIdent(parts[0])
+				if len(parts) == 2 {
+					from = QualName(parts[0], parts[1])
+				}
+				if from == table || (len(parts) == 1 && strings.HasSuffix(table, "."+from)) {
+					return nil, fmt.Errorf("%s: pgshift:renamed-from names the table's own name %s", pos, from)
+				}
+				out = append(out, Annotation{Kind: AnnotationRenamedFrom, Table: table, From: from, Pos: pos})
+				continue
+			}
 			from, rest, ok := cutIdent(arg)
 			if !ok || strings.TrimSpace(rest) != "" {
 				return nil, fmt.Errorf("%s: want `pgshift:renamed-from OLD_NAME` (one name; double-quote a name with spaces or quotes)", pos)
@@ -183,6 +202,80 @@ func cutIdent(s string) (name, rest string, ok bool) {
 		sb.WriteByte(s[i])
 	}
 	return "", "", false // unterminated
+}
+
+// tableLine reports whether a comment at byte offset off, on line line of
+// src, stands on the line of a CREATE TABLE's name before the table's first
+// element (`CREATE TABLE new ( -- pgshift:renamed-from old`), and returns
+// the table ("schema.name" quoted, or just the quoted name when
+// unqualified).
+func tableLine(stmts []Statement, src []byte, off, line int) (table string, ok bool) {
+	for _, st := range stmts {
+		if off < st.Offset || off > st.Offset+len(st.Text) {
+			continue
+		}
+		cs := st.Node.GetCreateStmt()
+		if cs == nil || cs.Relation == nil {
+			return "", false
+		}
+		if l, _ := lineCol(src, int(cs.Relation.Location)); l != line {
+			return "", false
+		}
+		for _, el := range cs.TableElts {
+			loc := -1
+			if cd := el.GetColumnDef(); cd != nil {
+				loc = int(cd.Location)
+			} else if c := el.GetConstraint(); c != nil {
+				loc = int(c.Location)
+			} else if l := el.GetTableLikeClause(); l != nil && l.Relation != nil {
+				loc = int(l.Relation.Location)
+			}
+			if loc >= 0 && loc < off {
+				return "", false
+			}
+		}
+		if cs.Relation.Schemaname != "" {
+			return QualName(cs.Relation.Schemaname, cs.Relation.Relname), true
+		}
+		return QuoteIdent(cs.Relation.Relname), true
+	}
+	return "", false
+}
+
+// parseQualified reads a table name as a directive gives it: NAME or
+// SCHEMA.NAME, each part unquoted (folded to lower case) or double-quoted
+// ("" stands for a quote), and nothing after it.
+func parseQualified(s string) ([]string, bool) {
+	s = strings.TrimSpace(s)
+	var parts []string
+	for {
+		var name string
+		if strings.HasPrefix(s, "\"") {
+			n, rest, ok := cutIdent(s)
+			if !ok {
+				return nil, false
+			}
+			name, s = n, rest
+		} else {
+			end := strings.IndexAny(s, ". \t\"")
+			if end < 0 {
+				end = len(s)
+			}
+			name, s = strings.ToLower(s[:end]), s[end:]
+			if name == "" {
+				return nil, false
+			}
+		}
+		parts = append(parts, name)
+		if s == "" {
+			break
+		}
+		if s[0] != '.' || len(parts) == 2 {
+			return nil, false
+		}
+		s = s[1:]
+	}
+	return parts, true
 }
 
 // columnBefore finds the CREATE TABLE element that a comment at byte
@@ -275,8 +368,24 @@ func resolveAnnotations(s *Schema, anns []Annotation) ([]Annotation, error) {
 		}
 		anns[i].Table = found[0]
 	}
-	for _, a := range anns {
+	for i, a := range anns {
 		if a.Kind != AnnotationRenamedFrom {
+			continue
+		}
+		if a.Column == "" {
+			// A table rename: the old name is in the new table's schema
+			// (RENAME TO cannot move a table to another schema).
+			t := s.Tables[a.Table]
+			parts := splitQualified(a.From)
+			if len(parts) == 1 {
+				anns[i].From = QualName(t.Schema, parts[0])
+			} else if parts[0] != t.Schema {
+				return nil, fmt.Errorf("%s: pgshift:renamed-from %s: a renamed table stays in its schema (%s); move it with ALTER TABLE ... SET SCHEMA in a migration of its own",
+					a.Pos, a.From, QuoteIdent(t.Schema))
+			}
+			if s.Tables[anns[i].From] != nil || s.Views[anns[i].From] != nil {
+				return nil, fmt.Errorf("%s: pgshift:renamed-from %s: the schema still has a table or view %s", a.Pos, anns[i].From, anns[i].From)
+			}
 			continue
 		}
 		if t := s.Tables[a.Table]; t != nil && t.Column(a.From) != nil {

@@ -54,6 +54,27 @@ func TestParseAnnotationsBinding(t *testing.T) {
 			src: "CREATE TABLE public.t (id int, b text -- @renamed a\n);"},
 		{name: "own name", wantErr: "names the column's own name",
 			src: "CREATE TABLE public.t (id int, b text -- pgshift:renamed-from b\n);"},
+		{name: "table: on the CREATE TABLE line",
+			src:  "CREATE TABLE public.t ( -- pgshift:renamed-from old\n  id int\n);",
+			want: "public.t.<-old"},
+		{name: "table: unqualified, before the parenthesis",
+			src:  "CREATE TABLE t -- pgshift:renamed-from Old_T\n(id int);",
+			want: "t.<-old_t"},
+		{name: "table: schema-qualified old name",
+			src:  "CREATE TABLE public.t ( -- pgshift:renamed-from public.old\n  id int\n);",
+			want: "public.t.<-public.old"},
+		{name: "table: psqldef alias, quoted qualified name",
+			src:  "CREATE TABLE \"My S\".t ( -- @renamed from=\"My S\".\"Old \"\"T\"\"\"\n  id int\n);",
+			want: `"My S".t.<-"My S"."Old ""T"""`},
+		{name: "table: a column on the same line takes it", // the column's, as before
+			src:  "CREATE TABLE public.t (id int -- pgshift:renamed-from x\n);",
+			want: "public.t.id<-x"},
+		{name: "table: own name", wantErr: "names the table's own name",
+			src: "CREATE TABLE public.t ( -- pgshift:renamed-from t\n  id int\n);"},
+		{name: "table: three-part name", wantErr: "f.sql:1:25: want `pgshift:renamed-from OLD_TABLE`",
+			src: "CREATE TABLE public.t ( -- pgshift:renamed-from a.b.c\n  id int\n);"},
+		{name: "table: two names", wantErr: "want `pgshift:renamed-from OLD_TABLE`",
+			src: "CREATE TABLE public.t ( -- pgshift:renamed-from a b\n  id int\n);"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,5 +99,39 @@ func TestParseAnnotationsBinding(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestResolveTableRename: an unqualified old table name takes the new
+// table's schema; a rename into another schema, or one whose old name the
+// target still has, is an error naming the directive.
+func TestResolveTableRename(t *testing.T) {
+	model := func() *Schema {
+		s := NewSchema()
+		s.Tables["public.t"] = &Table{Schema: "public", Name: "t"}
+		s.Tables["public.kept"] = &Table{Schema: "public", Name: "kept"}
+		s.Views["public.v"] = &View{Schema: "public", Name: "v"}
+		return s
+	}
+	tests := []struct{ from, want, wantErr string }{
+		{from: "old", want: "public.old"},
+		{from: `"Old"`, want: `public."Old"`},
+		{from: "public.old", want: "public.old"},
+		{from: "other.old", wantErr: "f.sql:1:1: pgshift:renamed-from other.old: a renamed table stays in its schema"},
+		{from: "kept", wantErr: "the schema still has a table or view public.kept"},
+		{from: "v", wantErr: "the schema still has a table or view public.v"},
+	}
+	for _, tc := range tests {
+		anns, err := resolveAnnotations(model(), []Annotation{{Kind: AnnotationRenamedFrom, Table: "t", From: tc.from, Pos: "f.sql:1:1"}})
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tc.from, err, tc.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.from, err)
+		case anns[0].Table != "public.t" || anns[0].From != tc.want:
+			t.Errorf("%s: resolved to %s <- %s, want public.t <- %s", tc.from, anns[0].Table, anns[0].From, tc.want)
+		}
 	}
 }

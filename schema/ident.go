@@ -50,6 +50,17 @@ func SplitSubKey(key string) (parent, name string, ok bool) {
 	return QualName(parts[0], parts[1]), parts[2], true
 }
 
+// SplitKey splits the key of a schema-level object ("<schema>.<name>",
+// QualName) into its unquoted schema and name; ok is false for a key of
+// any other shape.
+func SplitKey(key string) (schema, name string, ok bool) {
+	parts := splitQualified(key)
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
+}
+
 // SplitID splits an ID into kind and key.
 func SplitID(id string) (kind, key string) {
 	kind, key, _ = strings.Cut(id, " ")

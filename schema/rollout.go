@@ -32,7 +32,9 @@ type RolloutMarker struct {
 	// that asks for something else of the same change gives another hash.
 	Plan string `json:"plan"`
 	// Restores is set on the old column a swap keeps beside its
-	// replacement: the column name it had, and Comment its comment then.
+	// replacement: the column name it had, and Comment its comment then;
+	// and on a table renamed with a view under its old name in its place
+	// (rename-table): the table name it had, and Comment its comment then.
 	Restores string `json:"restores,omitempty"`
 	Comment  string `json:"comment,omitempty"`
 }
@@ -68,8 +70,8 @@ type Rollout struct {
 	Objects                               []RolloutObject
 }
 
-// Rollouts returns the changes in progress in s: the marked columns,
-// constraints, triggers and functions grouped by change, sorted by change.
+// Rollouts returns the changes in progress in s: the marked tables,
+// columns, constraints, triggers, views and functions grouped by change, sorted by change.
 // Objects whose markers disagree on the phase are grouped under the latest
 // phase (a phase interrupted half-way leaves both).
 func (s *Schema) Rollouts() []Rollout {
@@ -91,6 +93,7 @@ func (s *Schema) Rollouts() []Rollout {
 	}
 	for _, k := range SortedKeys(s.Tables) {
 		t := s.Tables[k]
+		add(ID(KindTable, k), t.Comment)
 		for _, c := range t.Columns {
 			add(SubID(KindColumn, k, c.Name), c.Comment)
 		}
@@ -100,6 +103,9 @@ func (s *Schema) Rollouts() []Rollout {
 		for _, tr := range t.Triggers {
 			add(SubID(KindTrigger, k, tr.Name), tr.Comment)
 		}
+	}
+	for _, k := range SortedKeys(s.Views) {
+		add(ID(KindView, k), s.Views[k].Comment)
 	}
 	for _, k := range SortedKeys(s.Functions) {
 		add(ID(KindFunction, k), s.Functions[k].Comment)

@@ -32,6 +32,7 @@ var ChangeRules = map[string]ChangeLint{
 	"AddColumn":            {Rules: []RuleID{RuleAddColumnVolatileDefault, RuleAddColumnDefault, RuleAddColumnStableDefault, RuleAddColumnGeneratedStored, RuleAddingNotNullField}},
 	"DropColumn":           {Rules: []RuleID{RuleBanDropColumn}},
 	"RenameColumn":         {Rules: []RuleID{RuleRenameColumn}},
+	"RenameTable":          {Rules: []RuleID{RuleRenameTable}},
 	"AlterColumn":          {Rules: []RuleID{RuleChangingColumnType, RuleSetNotNull, RuleDropNotNull}},
 	"AddConstraint":        {Rules: []RuleID{RuleConstraintMissingNotValid, RuleAddForeignKey, RuleAddUniqueConstraint, RuleAddPrimaryKey, RuleAddExclusionConstraint}},
 	"DropConstraint":       {Rules: []RuleID{RuleRequireLockTimeout}},
