@@ -196,15 +196,39 @@ func applyExec(ctx context.Context, dbURL string, files []migrationFile) error {
 
 // applyPsql applies each file with psql -X -v ON_ERROR_STOP=1 -f.
 func applyPsql(ctx context.Context, dbURL string, files []migrationFile) error {
-	for _, f := range files {
-		cmd := exec.CommandContext(ctx, "psql", "-qX", "-v", "ON_ERROR_STOP=1", "-d", dbURL, "-f", f.Path)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			b, _ := os.ReadFile(f.Path)
-			return fmt.Errorf("psql -f %s: %v\n%s\n--- file ---\n%s", filepath.Base(f.Path), err, out, truncate(string(b), 8000))
+	// One psql process runs a chunk of files, each in a session of its own
+	// (a \connect between files), as `psql -f` per file would: a corpus
+	// pair has thousands of files, and starting psql per file cost more
+	// than the DDL.
+	const chunk = 200
+	for len(files) > 0 {
+		n := min(chunk, len(files))
+		args := []string{"-qX", "-v", "ON_ERROR_STOP=1", "-d", dbURL}
+		for i, f := range files[:n] {
+			if i > 0 {
+				args = append(args, "-c", `\connect`)
+			}
+			args = append(args, "-f", f.Path)
 		}
+		out, err := exec.CommandContext(ctx, "psql", args...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("psql -f %s (one of %d files from %s): %v\n%s", failedFile(out, files[:n]), n, filepath.Base(files[0].Path), err, out)
+		}
+		files = files[n:]
 	}
 	return nil
+}
+
+// failedFile names the file psql's error output points at
+// ("psql:PATH:LINE: ERROR: ..."), with its text, or "?".
+func failedFile(out []byte, files []migrationFile) string {
+	for _, f := range files {
+		if strings.Contains(string(out), "psql:"+f.Path+":") {
+			b, _ := os.ReadFile(f.Path)
+			return filepath.Base(f.Path) + "\n--- file ---\n" + truncate(string(b), 8000) + "\n---"
+		}
+	}
+	return "?"
 }
 
 // planText renders the whole plan (up, down, notes) for failure messages.
