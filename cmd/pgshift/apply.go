@@ -200,6 +200,14 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 		LockTimeout: f.lockTimeout, LockBudget: f.lockBudget, StatementTimeout: f.statementLimit, Log: logTo(e),
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			// Ctrl-C or SIGTERM: the running statement was cancelled, its
+			// transaction (or a backfill's current batch) rolled back.
+			fmt.Fprintf(e.stderr, "-- interrupted: applied %d of %d step(s); step %d (%s) was stopped and rolled back (a batched backfill keeps the batches it committed)\n",
+				n, len(steps), n+1, steps[min(n, len(steps)-1)].Summary)
+			fmt.Fprintln(e.stderr, "-- run pgshift apply again to continue (it plans from the database)")
+			return fmt.Errorf("interrupted after %d of %d step(s): %w", n, len(steps), err)
+		}
 		fmt.Fprintf(e.stderr, "-- applied %d of %d step(s) before the failure; run pgshift apply again to continue (it plans from the database)\n", n, len(steps))
 		return err
 	}
