@@ -329,8 +329,23 @@ func (b *builder) markRollouts(plan *Plan) {
 				continue
 			}
 
+			if !last {
+				// An object a phase before the last drops gets its marker
+				// back in the down of the step that drops it, which
+				// re-creates it (the phase's marker step undoes first).
+				for _, st := range in {
+					for _, m := range st.marks {
+						if m.up.kind == markSkip && i > 0 {
+							st.Down = append(st.Down, "COMMENT ON "+m.target+" IS "+schema.QuoteLiteral(marker(i-1, m))+";")
+						}
+					}
+				}
+			}
 			var up, down []string
 			for _, m := range marks {
+				if !last && m.up.kind == markSkip {
+					continue
+				}
 				if v, ok := value(m.up, m); ok {
 					up = append(up, "COMMENT ON "+m.target+" IS "+v+";")
 				}

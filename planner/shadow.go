@@ -123,7 +123,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	}
 	if to.NotNull {
 		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
-		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col), alter(col, "DROP NOT NULL"))
+		// The check comes back as the expand left it: validated (proved by
+		// the NOT NULL it stands in for) and marked (gone below).
+		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col),
+			fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn), alter(col, "DROP NOT NULL"))
 	}
 	// The column built beside the old one gets its comment, privileges and
 	// settings; the old column keeps its own until the contract drops it.
@@ -144,6 +147,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 			{target: sc.fnTarget(), up: markVal{kind: markThis}, down: markVal{kind: markPrev}},
 			unmark("COLUMN "+k+"."+col, to.Comment),
 		},
+	}
+	if to.NotNull {
+		swap.marks = append(swap.marks, gone(sc.nnTarget()))
 	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
 	if castOf(to.Type, from.Type) == castMayFail {
@@ -177,7 +183,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		down:        contractDown,
 		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
-		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
+		marks:       []mark{goneRestoring("COLUMN "+k+"."+old, from.Name, from.Comment), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" with one UPDATE of the whole table, and values that do not fit "+from.Type+" fail")
 	contract.facts.hazard(HazardBlockingLock, downRefill(k, old))
@@ -313,6 +319,14 @@ $pgshift$;`, fn, oldC, newC)
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("%s, added at the end of %s, takes the place of %s, and the columns after %s shift: "+
 		"positional INSERT and SELECT * by position see other columns; name the columns", newC, k, oldC, oldC))
 	return append(parts, contract)
+}
+
+// goneRestoring is gone for the old column a swap kept: its down marker
+// says again which column it restores (schema.RolloutMarker.Restores).
+func goneRestoring(target, restores, comment string) mark {
+	m := gone(target)
+	m.restores, m.comment = restores, comment
+	return m
 }
 
 func withNotNull(c *schema.Column, nn bool) *schema.Column {

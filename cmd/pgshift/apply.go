@@ -218,6 +218,27 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 	return nil
 }
 
+// verifyPlan is generate's verification: plan replayed on a scratch copy of
+// from on the dev server devURL (apply.Verify) must reach to, come back to
+// from and reach to again. It says on stderr that it runs, or that it is
+// skipped (noVerify, or no dev server: devURL ""); the error is the
+// *apply.VerifyError naming the stage and statement.
+func verifyPlan(ctx context.Context, e env, devURL string, noVerify bool, from, to *schema.Schema, plan *planner.Plan) error {
+	switch {
+	case noVerify:
+		fmt.Fprintln(e.stderr, "-- verify: skipped (--no-verify)")
+		return nil
+	case devURL == "":
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "-- verify: replaying %d step(s) on the dev server (up, down, up again)\n", len(plan.Steps))
+	if err := apply.Verify(ctx, devURL, from, plan.Steps, apply.Target{Schema: to}, apply.Options{}); err != nil {
+		return fmt.Errorf("%w\n(nothing written; --no-verify writes the plan anyway)", err)
+	}
+	fmt.Fprintln(e.stderr, "-- verify: ok")
+	return nil
+}
+
 // savedPlan reads --plan and checks it against the database: the plan's
 // source fingerprint must be the database's.
 func savedPlan(ctx context.Context, e env, f applyFlags) (*planner.Plan, *schema.Schema, apply.Target, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pgshift/pgshift/internal/pgtest"
+	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -411,9 +412,9 @@ func TestApplyInterruptedBackfill(t *testing.T) {
 				if !strings.Contains(r.stderr, "-- next: phase 2") {
 					t.Fatalf("re-run of a phased change does not stop at the deploy: %s", r.stderr)
 				}
-				// The later phases (no old code running here). The swap
-				// phase's down does not replay (the NOT NULL check it drops
-				// comes back unvalidated and unmarked), hence --no-verify.
+				// The later phases (no old code running here), verified:
+				// their down comes back to the marked state of the expand.
+				args = slices.DeleteFunc(args, func(a string) bool { return a == "--no-verify" })
 				args = append(args, "--all-phases", "--allow-hazards", "all")
 				if r := pgshift(t, devVars(), args...); r.code != exitOK {
 					t.Fatalf("later phases: %+v", r)
@@ -443,5 +444,50 @@ func TestApplyUntilDeploy(t *testing.T) {
 	}
 	if !hasEmail {
 		t.Fatalf("the first apply of a rename dropped the old column before the deploy:\n%s", r.stderr)
+	}
+}
+
+// TestGenerateVerifies: generate replays the plan on the dev server before
+// it writes (stderr says so); --no-verify skips it; a plan whose down does
+// not come back (a step's down broken after planning) fails with the stage
+// and the step, exits 1 and writes nothing.
+func TestGenerateVerifies(t *testing.T) {
+	dir := t.TempDir()
+	from := writeFile(t, dir, "from.sql", applyV1)
+	to := writeFile(t, dir, "to.sql", applyV2)
+	written := func(out string) int {
+		ents, _ := os.ReadDir(out)
+		return len(ents)
+	}
+	out := filepath.Join(t.TempDir(), "m")
+	r := pgshift(t, devVars(), "generate", "--from", from, "--to", to, "--dir", out)
+	if r.code != exitOK || !strings.Contains(r.stderr, "-- verify: ok") || written(out) == 0 {
+		t.Fatalf("generate: %+v", r)
+	}
+	out = filepath.Join(t.TempDir(), "m")
+	r = pgshift(t, devVars(), "generate", "--from", from, "--to", to, "--dir", out, "--no-verify")
+	if r.code != exitOK || !strings.Contains(r.stderr, "-- verify: skipped (--no-verify)") || strings.Contains(r.stderr, "replaying") || written(out) == 0 {
+		t.Fatalf("generate --no-verify: %+v", r)
+	}
+
+	out = filepath.Join(t.TempDir(), "m")
+	var errb bytes.Buffer
+	broke := ""
+	code := run(context.Background(), []string{"generate", "--from", from, "--to", to, "--dir", out},
+		env{stdout: io.Discard, stderr: &errb, getenv: func(k string) string { return devVars()[k] }, editPlan: func(p *planner.Plan) {
+			for _, s := range p.Steps {
+				if broke == "" && strings.Contains(s.Summary, "public.notes") {
+					s.Down, broke = []string{"SELECT 1;"}, s.Summary
+				}
+			}
+		}})
+	if broke == "" {
+		t.Fatal("the plan has no step on public.notes to break")
+	}
+	if code != exitError || !strings.Contains(errb.String(), "verify (down)") || !strings.Contains(errb.String(), "nothing written") {
+		t.Fatalf("a broken plan (down of %q): exit %d\n%s", broke, code, errb.String())
+	}
+	if n := written(out); n != 0 {
+		t.Fatalf("a plan that failed verification wrote %d file(s)", n)
 	}
 }
