@@ -159,7 +159,9 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 		var to *schema.Schema
 		sf := sourceFlags{from: f.url, to: f.to, dev: f.dev, mode: f.mode, allowDrop: f.allowDrop, batchSize: f.batchSize}
 		plan, from, to, err = planSourceModels(ctx, e, sf)
-		target.Schema = to
+		if err == nil {
+			target = verifyTarget(plan, to)
+		}
 	}
 	if err != nil {
 		return err
@@ -232,11 +234,21 @@ func verifyPlan(ctx context.Context, e env, devURL string, noVerify bool, from, 
 		return nil
 	}
 	fmt.Fprintf(e.stderr, "-- verify: replaying %d step(s) on the dev server (up, down, up again)\n", len(plan.Steps))
-	if err := apply.Verify(ctx, devURL, from, plan.Steps, apply.Target{Schema: to}, apply.Options{}); err != nil {
+	if err := apply.Verify(ctx, devURL, from, plan.Steps, verifyTarget(plan, to), apply.Options{}); err != nil {
 		return fmt.Errorf("%w\n(nothing written; --no-verify writes the plan anyway)", err)
 	}
 	fmt.Fprintln(e.stderr, "-- verify: ok")
 	return nil
+}
+
+// verifyTarget is what the plan must reach: to, or, when the plan leaves
+// differences unplanned (drops skipped without --allow-drop), the zero
+// Target (up again must reach what up reached).
+func verifyTarget(plan *planner.Plan, to *schema.Schema) apply.Target {
+	if len(plan.Unplanned) > 0 {
+		return apply.Target{}
+	}
+	return apply.Target{Schema: to}
 }
 
 // savedPlan reads --plan and checks it against the database: the plan's

@@ -395,6 +395,9 @@ func TestApplyInterruptedBackfill(t *testing.T) {
 			if rs := mid.Rollouts(); len(rs) != 1 || rs[0].Resume == 0 {
 				t.Fatalf("after the interruption: rollouts %+v, want one in progress (Resume set)", rs)
 			}
+			if r := pgshift(t, nil, "status", "--url", db); r.code != exitOK || !strings.Contains(r.stdout+r.stderr, "interrupted before its end") {
+				t.Fatalf("status after the interruption: %+v", r)
+			}
 
 			// The re-run continues and reaches what an uninterrupted apply
 			// reaches.
