@@ -117,7 +117,7 @@ func compare(ctx context.Context, connString string, want Target) error {
 	if want.Schema == nil {
 		return fmt.Errorf("the result differs from the plan's target schema (fingerprint %s, want %s)", short(schema.Fingerprint(got)), short(want.fingerprint()))
 	}
-	opts := schema.CanonicalOptions{IgnoreColumnOrder: true}
+	opts := schema.CanonicalOptions{IgnoreColumnOrder: true, IgnoreViewData: true}
 	d := schema.CanonicalDiff(schema.Canonical(want.Schema, opts), schema.Canonical(got, opts))
 	if lines := strings.Split(d, "\n"); len(lines) > 40 {
 		d = strings.Join(lines[:40], "\n") + fmt.Sprintf("\n... (%d more lines)", len(lines)-40)
