@@ -233,8 +233,14 @@ func verifyPlan(ctx context.Context, e env, devURL string, noVerify bool, from, 
 	case devURL == "":
 		return nil
 	}
+	if err := checkInterrupted(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stderr, "-- verify: replaying %d step(s) on the dev server (up, down, up again)\n", len(plan.Steps))
 	if err := apply.Verify(ctx, devURL, from, plan.Steps, verifyTarget(plan, to), apply.Options{}); err != nil {
+		if ierr := checkInterrupted(ctx); ierr != nil {
+			return ierr
+		}
 		return fmt.Errorf("%w\n(nothing written; --no-verify writes the plan anyway)", err)
 	}
 	fmt.Fprintln(e.stderr, "-- verify: ok")
