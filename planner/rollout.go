@@ -171,7 +171,15 @@ func rolloutHash(steps []*Step) string {
 
 // markRollouts tags the steps of every change that spans several phases
 // with Rollout and adds its marker steps: at the end of each phase but the
-// last, and at the start of the last.
+// last, and at the start of the last. A step of a marked change that runs
+// outside a transaction (a batched backfill) gets a marker step before it
+// that says the phase is in progress up to that step (RolloutMarker.Resume),
+// so that a plan made after an interruption there (Ctrl-C, a lost
+// connection, a failed batch) continues the backfill and the steps after
+// it instead of seeing a finished phase or objects it does not know; in the
+// last phase, and for a change of one phase (a column added with a
+// volatile default), a step after the phase's last step then gives the
+// objects their own comments back.
 func (b *builder) markRollouts(plan *Plan) {
 	byKey := map[string][]*Step{}
 	var keys []string
@@ -184,31 +192,55 @@ func (b *builder) markRollouts(plan *Plan) {
 		}
 		byKey[s.key] = append(byKey[s.key], s)
 	}
-	insertAfter := map[*Step]*Step{}
-	insertBefore := map[*Step]*Step{}
+	insertAfter := map[*Step][]*Step{}
+	insertBefore := map[*Step][]*Step{}
 	for _, key := range keys {
 		steps := byKey[key]
 		var nums []int
+		outside := false
 		for _, s := range steps {
 			if !slices.Contains(nums, s.Phase) {
 				nums = append(nums, s.Phase)
 			}
+			outside = outside || !s.Transactional
 		}
-		if len(nums) < 2 {
+		multi := len(nums) >= 2
+		if !multi && !outside {
 			continue
 		}
 		hash := rolloutHash(steps)
+		ownIndex := map[*Step]int{}
+		for i, s := range steps {
+			ownIndex[s] = i + 1
+		}
 		marker := func(i int, m mark) string {
 			p := plan.Phases[nums[i]-1]
 			next := plan.Phases[nums[i+1]-1]
 			return schema.RolloutMarker{Change: key, Phase: p.Number, Of: len(plan.Phases), Title: p.Title,
 				Next: next.Title, NextBefore: next.Before, Plan: hash, Restores: m.restores, Comment: m.comment}.Text()
 		}
+		pending := func(i int, m mark, at *Step) string {
+			p := plan.Phases[nums[i]-1]
+			return schema.RolloutMarker{Change: key, Phase: p.Number, Of: len(plan.Phases), Title: p.Title,
+				Next: p.Title, Plan: hash, Restores: m.restores, Comment: m.comment, Resume: ownIndex[at]}.Text()
+		}
+		markStep := func(summary string, up, down []string, n int, in []*Step) *Step {
+			rollout := ""
+			if multi {
+				rollout = key
+			}
+			// COMMENT takes SHARE UPDATE EXCLUSIVE on the relation
+			// (src/backend/commands/comment.c, CommentObject).
+			return &Step{Summary: summary, Up: up, Down: down, Transactional: true, Phase: n, stage: in[0].stage,
+				Rollout: rollout, key: key, Subject: in[0].Subject, Lock: LockShareUpdateExcl, Relations: in[0].Relations}
+		}
 		for i, n := range nums {
 			var in []*Step
 			var marks []mark
 			for _, s := range steps {
-				s.Rollout = key
+				if multi {
+					s.Rollout = key
+				}
 				if s.Phase == n {
 					in = append(in, s)
 					marks = append(marks, s.marks...)
@@ -218,10 +250,7 @@ func (b *builder) markRollouts(plan *Plan) {
 			value := func(v markVal, m mark) (string, bool) {
 				switch v.kind {
 				case markText:
-					if v.text == "" {
-						return "NULL", true
-					}
-					return schema.QuoteLiteral(v.text), true
+					return commentValue(v.text), true
 				case markThis:
 					return schema.QuoteLiteral(marker(i, m)), !last
 				case markPrev:
@@ -229,31 +258,121 @@ func (b *builder) markRollouts(plan *Plan) {
 				}
 				return "", false
 			}
+			p := plan.Phases[n-1]
+
+			// In-progress markers before the steps that run outside a
+			// transaction. cur is the comment of each marked object at
+			// that point of the phase.
+			created := map[string]int{}  // object → index in in of the step that creates it
+			final := map[string]string{} // object → its comment after the rollout (unmark)
+			var targets []mark           // the objects that can carry a marker in this phase, first mark each
+			seen := map[string]bool{}
+			for j, s := range in {
+				for _, m := range s.marks {
+					if m.up.kind == markThis && m.down.kind == markText {
+						if _, ok := created[m.target]; !ok {
+							created[m.target] = j
+						}
+					}
+					if m.up.kind == markText {
+						final[m.target] = commentValue(m.up.text)
+					}
+					if m.up.kind != markSkip && !seen[m.target] {
+						seen[m.target] = true
+						targets = append(targets, m)
+					}
+				}
+			}
+			cur := map[string]string{}
+			touched := map[string]bool{}
+			for _, m := range targets {
+				if last {
+					if v, ok := final[m.target]; ok {
+						cur[m.target] = v
+					}
+				} else if m.up.kind == markThis {
+					if v, ok := value(m.down, m); ok {
+						cur[m.target] = v
+					}
+				}
+			}
+			for j, s := range in {
+				if s.Transactional {
+					continue
+				}
+				var up, down []string
+				for _, m := range targets {
+					v, ok := cur[m.target]
+					if c, made := created[m.target]; !ok || made && c >= j {
+						continue
+					}
+					pv := schema.QuoteLiteral(pending(i, m, s))
+					up = append(up, "COMMENT ON "+m.target+" IS "+pv+";")
+					down = append(down, "COMMENT ON "+m.target+" IS "+v+";")
+					cur[m.target], touched[m.target] = pv, true
+				}
+				if len(up) == 0 {
+					continue
+				}
+				summary := fmt.Sprintf("mark rollout of %s: phase %d of %d (%s) in progress, a re-run continues at: %s", key, p.Number, len(plan.Phases), p.Title, s.Summary)
+				insertBefore[s] = append(insertBefore[s], markStep(summary, up, down, n, in))
+			}
+
+			if last && len(touched) > 0 {
+				var up, down []string
+				for _, m := range targets {
+					if touched[m.target] {
+						up = append(up, "COMMENT ON "+m.target+" IS "+final[m.target]+";")
+						down = append(down, "COMMENT ON "+m.target+" IS "+cur[m.target]+";")
+					}
+				}
+				summary := fmt.Sprintf("end of rollout of %s: phase %d of %d (%s) is done, its objects get their own comments back", key, p.Number, len(plan.Phases), p.Title)
+				insertAfter[in[len(in)-1]] = append(insertAfter[in[len(in)-1]], markStep(summary, up, down, n, in))
+			}
+			if !multi {
+				continue
+			}
+
+			if !last {
+				// An object a phase before the last drops gets its marker
+				// back in the down of the step that drops it, which
+				// re-creates it (the phase's marker step undoes first).
+				for _, st := range in {
+					for _, m := range st.marks {
+						if m.up.kind == markSkip && i > 0 {
+							st.Down = append(st.Down, "COMMENT ON "+m.target+" IS "+schema.QuoteLiteral(marker(i-1, m))+";")
+						}
+					}
+				}
+			}
 			var up, down []string
 			for _, m := range marks {
+				if !last && m.up.kind == markSkip {
+					continue
+				}
 				if v, ok := value(m.up, m); ok {
 					up = append(up, "COMMENT ON "+m.target+" IS "+v+";")
 				}
-				if v, ok := value(m.down, m); ok {
+				v, ok := value(m.down, m)
+				if !last && touched[m.target] {
+					v, ok = cur[m.target], true
+				}
+				if ok {
 					down = append(down, "COMMENT ON "+m.target+" IS "+v+";")
 				}
 			}
 			if len(up)+len(down) == 0 {
 				continue
 			}
-			p := plan.Phases[n-1]
 			summary := fmt.Sprintf("mark rollout of %s: phase %d of %d (%s) applied", key, p.Number, len(plan.Phases), p.Title)
 			if last {
 				summary = fmt.Sprintf("end of rollout of %s: its objects get their own comments back", key)
 			}
-			// COMMENT takes SHARE UPDATE EXCLUSIVE on the relation
-			// (src/backend/commands/comment.c, CommentObject).
-			ms := &Step{Summary: summary, Up: up, Down: down, Transactional: true, Phase: n, stage: in[0].stage,
-				Rollout: key, key: key, Subject: in[0].Subject, Lock: LockShareUpdateExcl, Relations: in[0].Relations}
+			ms := markStep(summary, up, down, n, in)
 			if last {
-				insertBefore[in[0]] = ms
+				insertBefore[in[0]] = append([]*Step{ms}, insertBefore[in[0]]...)
 			} else {
-				insertAfter[in[len(in)-1]] = ms
+				insertAfter[in[len(in)-1]] = append(insertAfter[in[len(in)-1]], ms)
 			}
 		}
 	}
@@ -262,15 +381,19 @@ func (b *builder) markRollouts(plan *Plan) {
 	}
 	out := make([]*Step, 0, len(plan.Steps)+len(insertAfter)+len(insertBefore))
 	for _, s := range plan.Steps {
-		if m := insertBefore[s]; m != nil {
-			out = append(out, m)
-		}
+		out = append(out, insertBefore[s]...)
 		out = append(out, s)
-		if m := insertAfter[s]; m != nil {
-			out = append(out, m)
-		}
+		out = append(out, insertAfter[s]...)
 	}
 	plan.Steps = out
+}
+
+// commentValue is the SQL of a COMMENT's text: a literal, NULL for "".
+func commentValue(text string) string {
+	if text == "" {
+		return "NULL"
+	}
+	return schema.QuoteLiteral(text)
 }
 
 // inProgress returns the rollouts marked in from that to does not carry
@@ -432,12 +555,23 @@ func resume(from, to *schema.Schema, opts Options, rs []schema.Rollout) (*Plan, 
 		if h := rolloutHash(own); h != r.Plan {
 			return nil, &RolloutError{Rollout: r, Reason: fmt.Sprintf("the target schema now asks for a different change of the same object (plan %s)", h)}
 		}
-		applied := -1
-		for i, p := range full.Phases {
-			if p.Title == r.Title {
-				applied = i + 1
+		if r.Resume > 0 {
+			// Phase r.Phase stopped at (or in) its Resume-th step: the
+			// steps before it are applied, that step runs again.
+			if r.Resume > len(own) || own[r.Resume-1].Transactional {
+				return nil, &RolloutError{Rollout: r, Reason: fmt.Sprintf("the plan's step %d is not the step the phase stopped at", r.Resume)}
 			}
+			at := own[r.Resume-1]
+			for _, s := range steps {
+				if s == at {
+					break
+				}
+				drop[s] = true
+			}
+			full.Notes = append(full.Notes, fmt.Sprintf("rollout of %s: phase %d of %d (%s) was interrupted; continuing at: %s", r.Change, r.Phase, r.Of, r.Title, at.Summary))
+			continue
 		}
+		applied := phaseNumber(full.Phases, r.Title)
 		if applied < 0 {
 			return nil, &RolloutError{Rollout: r, Reason: "the plan has no phase " + r.Title}
 		}
@@ -451,6 +585,17 @@ func resume(from, to *schema.Schema, opts Options, rs []schema.Rollout) (*Plan, 
 	full.Steps = slices.DeleteFunc(full.Steps, func(s *Step) bool { return drop[s] })
 	full.Phases = phases(full.Steps)
 	return full, nil
+}
+
+// phaseNumber is the number of the last phase titled title, -1 if none.
+func phaseNumber(phases []Phase, title string) int {
+	n := -1
+	for i, p := range phases {
+		if p.Title == title {
+			n = i + 1
+		}
+	}
+	return n
 }
 
 // Split returns the part of the plan that may run before the next

@@ -497,6 +497,9 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		up:          b.addColumn(c.Table, &bare),
 		down:        []string{fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, col)},
 		facts:       b.partFacts(pgfacts.AddColumn, k),
+		// Marked while the backfill runs (markRollouts): an interrupted
+		// backfill is continued by the next plan.
+		marks: []mark{artifact("COLUMN " + k + "." + col)},
 	}
 	def := part{
 		summary:     "set default of " + k + "." + col + " for new rows",
@@ -512,6 +515,7 @@ func (b *builder) volatileDefaultRecipe(c *diff.AddColumn) []part {
 		nonTx:       true,
 		stmtTimeout: backfillStatementLimit,
 		facts:       b.partFacts(pgfacts.Backfill, k),
+		marks:       []mark{unmark("COLUMN "+k+"."+col, c.Column.Comment)},
 	}
 	parts := []part{add, def, fill}
 	if c.Column.NotNull {

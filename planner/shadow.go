@@ -123,7 +123,10 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	}
 	if to.NotNull {
 		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
-		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col), alter(col, "DROP NOT NULL"))
+		// The check comes back as the expand left it: validated (proved by
+		// the NOT NULL it stands in for) and marked (gone below).
+		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col),
+			fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", k, nn), alter(col, "DROP NOT NULL"))
 	}
 	// The column built beside the old one gets its comment, privileges and
 	// settings; the old column keeps its own until the contract drops it.
@@ -145,6 +148,9 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 			unmark("COLUMN "+k+"."+col, to.Comment),
 		},
 	}
+	if to.NotNull {
+		swap.marks = append(swap.marks, gone(sc.nnTarget()))
+	}
 	swap.facts.hazard(HazardBackwardIncompatible, fmt.Sprintf("code that needs %s to be %s sees %s from here on", col, from.Type, to.Type))
 	if castOf(to.Type, from.Type) == castMayFail {
 		// The old column is kept in sync for the swap back, through the
@@ -163,7 +169,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
 		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
-		marks:       []mark{gone("COLUMN " + k + "." + old), gone(sc.trgTarget()), gone(sc.fnTarget())},
+		marks:       []mark{goneRestoring("COLUMN "+k+"."+old, from.Name, from.Comment), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" and refills it in batches from "+col+"; values that do not fit "+from.Type+" fail")
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
@@ -295,6 +301,14 @@ $pgshift$;`, fn, oldC, newC)
 		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", oldC, newC),
 		nn:     schema.QuoteIdent(nnCheckName(t.Name, c.From.Name)),
 	}, contract)...)
+}
+
+// goneRestoring is gone for the old column a swap kept: its down marker
+// says again which column it restores (schema.RolloutMarker.Restores).
+func goneRestoring(target, restores, comment string) mark {
+	m := gone(target)
+	m.restores, m.comment = restores, comment
+	return m
 }
 
 func withNotNull(c *schema.Column, nn bool) *schema.Column {

@@ -19,6 +19,10 @@ type CanonicalOptions struct {
 	// Owners keeps the Owner fields (left out by default: two loads of one
 	// file by different roles own their objects differently).
 	Owners bool
+	// IgnoreViewData leaves out whether a materialized view is populated
+	// (WithData, relispopulated): that is data (REFRESH), not schema, and
+	// diff does not compare it either.
+	IgnoreViewData bool
 }
 
 // Canonical returns a deterministic, line-oriented text of the whole model,
@@ -50,6 +54,15 @@ func Canonical(s *Schema, opts CanonicalOptions) string {
 		for _, e := range exts {
 			if m, ok := e.(map[string]any); ok {
 				delete(m, "Comment")
+			}
+		}
+	}
+	if opts.IgnoreViewData {
+		if views, ok := root["Views"].(map[string]any); ok {
+			for _, v := range views {
+				if m, ok := v.(map[string]any); ok {
+					delete(m, "WithData")
+				}
 			}
 		}
 	}

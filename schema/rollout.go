@@ -37,6 +37,14 @@ type RolloutMarker struct {
 	// (rename-table): the table name it had, and Comment its comment then.
 	Restores string `json:"restores,omitempty"`
 	Comment  string `json:"comment,omitempty"`
+	// Resume, when set, says that phase Phase is in progress, not
+	// applied: it stopped before (or during) the Resume-th step of the
+	// change (1-based, counting the change's own steps over all phases,
+	// not its marker steps), a step that runs outside a transaction such
+	// as a batched backfill. A plan made from this state continues at that
+	// step; such a step can run again (a backfill fills only the rows it
+	// has not filled yet).
+	Resume int `json:"resume,omitempty"`
 }
 
 // Text returns the marker as the text of a COMMENT.
@@ -67,13 +75,18 @@ type RolloutObject struct {
 type Rollout struct {
 	Change, Title, Next, NextBefore, Plan string
 	Phase, Of                             int
-	Objects                               []RolloutObject
+	// Resume is the marker's Resume: phase Phase is in progress and
+	// continues at the change's Resume-th step (0: Phase is applied).
+	Resume  int
+	Objects []RolloutObject
 }
 
 // Rollouts returns the changes in progress in s: the marked tables,
 // columns, constraints, triggers, views and functions grouped by change, sorted by change.
 // Objects whose markers disagree on the phase are grouped under the latest
-// phase (a phase interrupted half-way leaves both).
+// phase (a phase interrupted half-way leaves both); within one phase an
+// applied marker wins over one in progress, and a later Resume over an
+// earlier one.
 func (s *Schema) Rollouts() []Rollout {
 	byChange := map[string]*Rollout{}
 	add := func(id, comment string) {
@@ -86,8 +99,8 @@ func (s *Schema) Rollouts() []Rollout {
 			r = &Rollout{Change: m.Change}
 			byChange[m.Change] = r
 		}
-		if m.Phase >= r.Phase {
-			r.Phase, r.Of, r.Title, r.Next, r.NextBefore, r.Plan = m.Phase, m.Of, m.Title, m.Next, m.NextBefore, m.Plan
+		if m.Phase > r.Phase || m.Phase == r.Phase && (m.Resume == 0 || r.Resume != 0 && m.Resume >= r.Resume) {
+			r.Phase, r.Of, r.Title, r.Next, r.NextBefore, r.Plan, r.Resume = m.Phase, m.Of, m.Title, m.Next, m.NextBefore, m.Plan, m.Resume
 		}
 		r.Objects = append(r.Objects, RolloutObject{ID: id, Marker: m})
 	}

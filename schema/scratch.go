@@ -12,10 +12,11 @@ import (
 // Fingerprint is a short, stable identity of a schema model: the SHA-256
 // (hex) of its Canonical text with column order ignored (an ALTER TABLE ...
 // ADD COLUMN appends, so a migrated database and a fresh load differ only
-// in column order). Two introspections of an unchanged database have the
+// in column order) and whether materialized views are populated (data, not
+// compared by diff either). Two introspections of an unchanged database have the
 // same fingerprint; any planned-for difference changes it.
 func Fingerprint(s *Schema) string {
-	sum := sha256.Sum256([]byte(Canonical(s, CanonicalOptions{IgnoreColumnOrder: true})))
+	sum := sha256.Sum256([]byte(Canonical(s, CanonicalOptions{IgnoreColumnOrder: true, IgnoreViewData: true})))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -159,7 +159,9 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 		var to *schema.Schema
 		sf := sourceFlags{from: f.url, to: f.to, dev: f.dev, mode: f.mode, allowDrop: f.allowDrop, batchSize: f.batchSize}
 		plan, from, to, err = planSourceModels(ctx, e, sf)
-		target.Schema = to
+		if err == nil {
+			target = verifyTarget(plan, to)
+		}
 	}
 	if err != nil {
 		return err
@@ -200,6 +202,14 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 		LockTimeout: f.lockTimeout, LockBudget: f.lockBudget, StatementTimeout: f.statementLimit, Log: logTo(e),
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			// Ctrl-C or SIGTERM: the running statement was cancelled, its
+			// transaction (or a backfill's current batch) rolled back.
+			fmt.Fprintf(e.stderr, "-- interrupted: applied %d of %d step(s); step %d (%s) was stopped and rolled back (a batched backfill keeps the batches it committed)\n",
+				n, len(steps), n+1, steps[min(n, len(steps)-1)].Summary)
+			fmt.Fprintln(e.stderr, "-- run pgshift apply again to continue (it plans from the database)")
+			return fmt.Errorf("interrupted after %d of %d step(s): %w", n, len(steps), err)
+		}
 		fmt.Fprintf(e.stderr, "-- applied %d of %d step(s) before the failure; run pgshift apply again to continue (it plans from the database)\n", n, len(steps))
 		return err
 	}
@@ -208,6 +218,43 @@ func runApply(ctx context.Context, e env, f applyFlags, verifyOnly bool) error {
 		fmt.Fprintf(e.stderr, "-- next: phase %d%s; before it: %s\n-- then run pgshift apply again\n", next.Number, titled(next.Title), oneLineText(next.Before))
 	}
 	return nil
+}
+
+// verifyPlan is generate's verification: plan replayed on a scratch copy of
+// from on the dev server devURL (apply.Verify) must reach to, come back to
+// from and reach to again. It says on stderr that it runs, or that it is
+// skipped (noVerify, or no dev server: devURL ""); the error is the
+// *apply.VerifyError naming the stage and statement.
+func verifyPlan(ctx context.Context, e env, devURL string, noVerify bool, from, to *schema.Schema, plan *planner.Plan) error {
+	switch {
+	case noVerify:
+		fmt.Fprintln(e.stderr, "-- verify: skipped (--no-verify)")
+		return nil
+	case devURL == "":
+		return nil
+	}
+	if err := checkInterrupted(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "-- verify: replaying %d step(s) on the dev server (up, down, up again)\n", len(plan.Steps))
+	if err := apply.Verify(ctx, devURL, from, plan.Steps, verifyTarget(plan, to), apply.Options{}); err != nil {
+		if ierr := checkInterrupted(ctx); ierr != nil {
+			return ierr
+		}
+		return fmt.Errorf("%w\n(nothing written; --no-verify writes the plan anyway)", err)
+	}
+	fmt.Fprintln(e.stderr, "-- verify: ok")
+	return nil
+}
+
+// verifyTarget is what the plan must reach: to, or, when the plan leaves
+// differences unplanned (drops skipped without --allow-drop), the zero
+// Target (up again must reach what up reached).
+func verifyTarget(plan *planner.Plan, to *schema.Schema) apply.Target {
+	if len(plan.Unplanned) > 0 {
+		return apply.Target{}
+	}
+	return apply.Target{Schema: to}
 }
 
 // savedPlan reads --plan and checks it against the database: the plan's

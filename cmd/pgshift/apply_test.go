@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pgshift/pgshift/internal/pgtest"
+	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -253,42 +260,181 @@ func TestApplySavedPlan(t *testing.T) {
 	}
 }
 
-// TestApplyInterruptedBackfill: Ctrl-C during a batched backfill stops it;
-// the committed batches stay, no row is half-written, and apply says how
-// far it got.
+// buildPgshift builds this command into a temporary directory, for tests
+// that need a real process (signals).
+func buildPgshift(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "pgshift")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestApplyInterruptedBackfill: SIGINT to the pgshift apply process while a
+// batched backfill runs stops it between statements: exit 1 with what was
+// applied and what was stopped; the committed batches stay (whole batches,
+// no row half-written), no INVALID index is left, and the database records
+// the phase as in progress (a rollout marker with Resume). Running apply
+// again plans from the database, continues the backfill and the steps
+// after it and reaches the same catalog as an uninterrupted apply (a fresh
+// load of schema.sql when every phase ran); a third run has no changes.
 func TestApplyInterruptedBackfill(t *testing.T) {
 	t.Parallel()
-	db, conn := applyDB(t, 200000)
-	to := writeFile(t, t.TempDir(), "schema.sql", strings.Replace(applyV1, "email text NOT NULL", "email text NOT NULL,\n    score double precision DEFAULT random()", 1))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		// Cancel once the backfill has committed a few batches.
-		watch := pgtest.Connect(t, db)
-		for ctx.Err() == nil {
-			var filled int
-			if err := watch.QueryRow(context.Background(), "SELECT count(score) FROM public.accounts").Scan(&filled); err == nil && filled >= 3000 {
-				cancel()
-				return
+	bin := buildPgshift(t)
+	const rows, batch = 200000, 500
+	for _, tc := range []struct {
+		name, column string // the new column line of accounts, replacing email's
+		flags        []string
+		filled       string // counts the rows the backfill has filled
+		// phased: the change has a deploy after the interrupted phase, so
+		// the re-run stops there; the rest runs with --all-phases.
+		phased bool
+	}{
+		{name: "volatile default", column: "score double precision DEFAULT random()", filled: "count(score)"},
+		{name: "required column with backfill", column: "plan text NOT NULL -- pgshift:backfill 'free'",
+			flags: []string{"--all-phases", "--allow-hazards", "backward-incompatible"}, filled: "count(plan)"},
+		{name: "int to bigint shadow column", column: "n bigint", filled: "count(n__pgshift_new)", phased: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := pgtest.NewDB(t)
+			conn := pgtest.Connect(t, db)
+			ctx := context.Background()
+			pgtest.Exec(t, conn, "CREATE TABLE public.accounts (id bigint PRIMARY KEY, email text NOT NULL, n int);"+
+				"INSERT INTO public.accounts SELECT g, 'u' || g || '@x', g FROM generate_series(1, "+strconv.Itoa(rows)+") g")
+			desired := "CREATE TABLE public.accounts (\n    id bigint PRIMARY KEY,\n    email text NOT NULL,\n    n int"
+			if tc.column == "n bigint" {
+				desired = strings.TrimSuffix(desired, "n int") + tc.column + "\n);\n"
+			} else {
+				desired += ",\n    " + tc.column + "\n);\n"
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}()
-	var out, errb bytes.Buffer
-	code := run(ctx, []string{"apply", "--url", db, "--to", to, "--auto-approve", "--no-verify", "--batch-size", "500"},
-		env{stdout: &out, stderr: &errb, getenv: func(k string) string { return devVars()[k] }})
-	if code == exitOK {
-		t.Fatalf("an interrupted apply exited 0\n%s", errb.String())
-	}
-	if !strings.Contains(errb.String(), "before the failure") {
-		t.Errorf("apply does not say what was applied:\n%s", errb.String())
-	}
-	var n, filled int
-	if err := conn.QueryRow(context.Background(), "SELECT count(*), count(score) FROM public.accounts").Scan(&n, &filled); err != nil {
-		t.Fatal(err)
-	}
-	if n != 200000 || filled == 0 || filled == n || filled%500 != 0 {
-		t.Fatalf("rows %d, backfilled %d: want all rows and whole batches of 500 committed", n, filled)
+			to := writeFile(t, t.TempDir(), "schema.sql", desired)
+			args := append([]string{"apply", "--url", db, "--to", to, "--auto-approve", "--no-verify", "--batch-size", strconv.Itoa(batch)}, tc.flags...)
+
+			// What an uninterrupted apply of the same flags reaches.
+			ref := pgtest.NewDB(t)
+			pgtest.Exec(t, pgtest.Connect(t, ref), "CREATE TABLE public.accounts (id bigint PRIMARY KEY, email text NOT NULL, n int);"+
+				"INSERT INTO public.accounts SELECT g, 'u' || g || '@x', g FROM generate_series(1, 10) g")
+			refArgs := slices.Clone(args)
+			refArgs[2] = ref
+			if r := pgshift(t, devVars(), refArgs...); r.code != exitOK {
+				t.Fatalf("uninterrupted apply: %+v", r)
+			}
+
+			cmd := exec.Command(bin, args...)
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(os.Environ(), "PGSHIFT_DEV_URL="+pgtest.AdminURL())
+			pipe, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var stderr syncBuffer
+			backfilling := make(chan struct{})
+			copied := make(chan struct{})
+			go func() {
+				defer close(copied)
+				sc := bufio.NewScanner(pipe)
+				once := sync.Once{}
+				for sc.Scan() {
+					stderr.Write([]byte(sc.Text() + "\n"))
+					if strings.Contains(sc.Text(), "] backfill ") {
+						once.Do(func() { close(backfilling) })
+					}
+				}
+			}()
+			select {
+			case <-backfilling:
+			case <-time.After(2 * time.Minute):
+				_ = cmd.Process.Kill()
+				t.Fatalf("no backfill progress line within 2 minutes:\n%s", stderr.String())
+			}
+			// Interrupt once some batches are committed.
+			watch := pgtest.Connect(t, db)
+			for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+				var filled int
+				if err := watch.QueryRow(ctx, "SELECT "+tc.filled+" FROM public.accounts").Scan(&filled); err != nil {
+					t.Fatal(err)
+				}
+				if filled >= 4*batch {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the backfill committed no batch within a minute:\n%s", stderr.String())
+				}
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			<-copied
+			err = cmd.Wait()
+			var exitErr *exec.ExitError
+			if !errors.As(err, &exitErr) || exitErr.ExitCode() != exitError {
+				t.Fatalf("interrupted apply: %v, want exit %d\n%s", err, exitError, stderr.String())
+			}
+			for _, want := range []string{"-- interrupted: applied ", "] backfill ", "run pgshift apply again to continue"} {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr of the interrupted apply lacks %q:\n%s", want, stderr.String())
+				}
+			}
+
+			// Consistent: all rows, whole batches, no INVALID index, the
+			// phase recorded as in progress.
+			var n, filled, invalid int
+			if err := conn.QueryRow(ctx, "SELECT count(*), "+tc.filled+" FROM public.accounts").Scan(&n, &filled); err != nil {
+				t.Fatal(err)
+			}
+			if n != rows || filled == 0 || filled == n || filled%batch != 0 {
+				t.Fatalf("rows %d, backfilled %d: want %d rows and whole batches of %d committed, not all", n, filled, rows, batch)
+			}
+			if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_catalog.pg_index WHERE NOT indisvalid").Scan(&invalid); err != nil || invalid != 0 {
+				t.Fatalf("INVALID indexes left: %d (%v)", invalid, err)
+			}
+			mid, err := schema.IntrospectURL(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs := mid.Rollouts(); len(rs) != 1 || rs[0].Resume == 0 {
+				t.Fatalf("after the interruption: rollouts %+v, want one in progress (Resume set)", rs)
+			}
+			if r := pgshift(t, nil, "status", "--url", db); r.code != exitOK || !strings.Contains(r.stdout+r.stderr, "interrupted before its end") {
+				t.Fatalf("status after the interruption: %+v", r)
+			}
+
+			// The re-run continues and reaches what an uninterrupted apply
+			// reaches.
+			r := pgshift(t, devVars(), args...)
+			if r.code != exitOK || !strings.Contains(r.stderr, "was interrupted; continuing at: backfill") {
+				t.Fatalf("re-run: %+v", r)
+			}
+			if err := conn.QueryRow(ctx, "SELECT "+tc.filled+" FROM public.accounts").Scan(&filled); err != nil || filled != rows {
+				t.Fatalf("after the re-run %d of %d rows are backfilled (%v)", filled, rows, err)
+			}
+			if got, want := fingerprintOf(t, db), fingerprintOf(t, ref); got != want {
+				t.Fatalf("the re-run reached another catalog than an uninterrupted apply\n%s", r.stderr)
+			}
+			if tc.phased {
+				if !strings.Contains(r.stderr, "-- next: phase 2") {
+					t.Fatalf("re-run of a phased change does not stop at the deploy: %s", r.stderr)
+				}
+				// The later phases (no old code running here), verified:
+				// their down comes back to the marked state of the expand.
+				args = slices.DeleteFunc(args, func(a string) bool { return a == "--no-verify" })
+				args = append(args, "--all-phases", "--allow-hazards", "all")
+				if r := pgshift(t, devVars(), args...); r.code != exitOK {
+					t.Fatalf("later phases: %+v", r)
+				}
+			}
+			if fingerprintOf(t, db) != loadedFingerprint(t, to) {
+				t.Fatal("the catalog differs from a fresh load of schema.sql")
+			}
+			if r := pgshift(t, devVars(), args...); r.code != exitOK || !strings.Contains(r.stderr, "-- no changes") {
+				t.Fatalf("third run: %+v", r)
+			}
+		})
 	}
 }
 
@@ -307,5 +453,51 @@ func TestApplyUntilDeploy(t *testing.T) {
 	}
 	if !hasEmail {
 		t.Fatalf("the first apply of a rename dropped the old column before the deploy:\n%s", r.stderr)
+	}
+}
+
+// TestGenerateVerifies: generate replays the plan on the dev server before
+// it writes (stderr says so); --no-verify skips it; a plan whose down does
+// not come back (a step's down broken after planning) fails with the stage
+// and the step, exits 1 and writes nothing.
+func TestGenerateVerifies(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	from := writeFile(t, dir, "from.sql", applyV1)
+	to := writeFile(t, dir, "to.sql", applyV2)
+	written := func(out string) int {
+		ents, _ := os.ReadDir(out)
+		return len(ents)
+	}
+	out := filepath.Join(t.TempDir(), "m")
+	r := pgshift(t, devVars(), "generate", "--from", from, "--to", to, "--dir", out)
+	if r.code != exitOK || !strings.Contains(r.stderr, "-- verify: ok") || written(out) == 0 {
+		t.Fatalf("generate: %+v", r)
+	}
+	out = filepath.Join(t.TempDir(), "m")
+	r = pgshift(t, devVars(), "generate", "--from", from, "--to", to, "--dir", out, "--no-verify")
+	if r.code != exitOK || !strings.Contains(r.stderr, "-- verify: skipped (--no-verify)") || strings.Contains(r.stderr, "replaying") || written(out) == 0 {
+		t.Fatalf("generate --no-verify: %+v", r)
+	}
+
+	out = filepath.Join(t.TempDir(), "m")
+	var errb bytes.Buffer
+	broke := ""
+	code := run(context.Background(), []string{"generate", "--from", from, "--to", to, "--dir", out},
+		env{stdout: io.Discard, stderr: &errb, getenv: func(k string) string { return devVars()[k] }, editPlan: func(p *planner.Plan) {
+			for _, s := range p.Steps {
+				if broke == "" && strings.Contains(s.Summary, "public.notes") {
+					s.Down, broke = []string{"SELECT 1;"}, s.Summary
+				}
+			}
+		}})
+	if broke == "" {
+		t.Fatal("the plan has no step on public.notes to break")
+	}
+	if code != exitError || !strings.Contains(errb.String(), "verify (down)") || !strings.Contains(errb.String(), "nothing written") {
+		t.Fatalf("a broken plan (down of %q): exit %d\n%s", broke, code, errb.String())
+	}
+	if n := written(out); n != 0 {
+		t.Fatalf("a plan that failed verification wrote %d file(s)", n)
 	}
 }

@@ -98,6 +98,11 @@ func writeStatus(w io.Writer, rep statusReport, format string) error {
 			fmt.Fprintf(&b, "%s: no rollout in progress\n", rep.Source)
 		}
 		for _, r := range rep.Rollouts {
+			if r.Resume > 0 {
+				fmt.Fprintf(&b, "%s: phase %d of %d (%s) interrupted before its end (at its step %d)\n  next: %s\n  objects kept meanwhile: %s\n",
+					r.Change, r.Phase, r.Of, r.Title, r.Resume, r.NextAction, strings.Join(r.Objects, ", "))
+				continue
+			}
 			fmt.Fprintf(&b, "%s: phase %d of %d (%s) applied\n  next: the %s phase\n  deploy first: %s\n  then: pgshift generate with the same schema.sql\n  objects kept meanwhile: %s\n",
 				r.Change, r.Phase, r.Of, r.Title, r.Next, firstNonEmpty(r.NextBefore, "nothing"), strings.Join(r.Objects, ", "))
 		}

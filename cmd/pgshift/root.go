@@ -38,6 +38,9 @@ type env struct {
 	// their scratch databases dropped and the plan built: the moment a
 	// Ctrl-C must still stop the run before anything is written.
 	afterPlan func()
+	// editPlan, when set (tests), may change the plan right after it is
+	// built, e.g. break a step to show that verification catches it.
+	editPlan func(*planner.Plan)
 }
 
 // errInterrupted is the error of a run whose context was cancelled (Ctrl-C,
@@ -231,6 +234,7 @@ func newDiffCmd(e env) *cobra.Command {
 func newGenerateCmd(e env) *cobra.Command {
 	var f sourceFlags
 	var dir, format, name string
+	var noVerify bool
 	var tf timeoutFlags
 	cmd := &cobra.Command{
 		Use:   "generate [--from SRC] --to SRC --dir DIR",
@@ -256,7 +260,13 @@ phase at once (development databases where no old code runs).
 Without --from, the current schema is DIR itself: its migrations replayed on
 the dev server (dir://DIR). pgshift.sum in DIR records a hash of every file;
 an edited generated file is an error. Nothing is written when there are no
-changes or on error.`,
+changes or on error.
+
+Before writing, the whole plan (every phase) is verified on the dev server,
+as pgshift verify does: replayed on a scratch copy of the current schema, up
+must reach --to, down must come back, up again must reach --to. A failure
+names the stage and the failing statement, exits 1 and writes nothing.
+--no-verify skips it (and --offline, which has no server).`,
 		Example: `  pgshift generate --from postgres://postgres@127.0.0.1:5432/app --to schema.sql --dir migrations --name add_users
   pgshift generate --to schema.sql --dir migrations --format goose --dev-url postgres://postgres@127.0.0.1:5432/postgres`,
 		Args: cobra.NoArgs,
@@ -280,9 +290,26 @@ changes or on error.`,
 				f.from = from
 				desc = fmt.Sprintf("from: %s (its migrations)\nto: %s", dir, redact(f.to))
 			}
-			plan, err := planSources(cmd.Context(), e, f)
+			// One dev server for loading the sides and for the
+			// verification, which needs it to outlive the loads.
+			verifyURL := ""
+			if !noVerify && !f.offline {
+				ds := newDevSource(e, f.dev)
+				defer ds.Close()
+				if u, err := ds.URL(cmd.Context()); err == nil {
+					verifyURL, f.dev.devURL = u, u
+				} else {
+					fmt.Fprintf(e.stderr, "-- verify: skipped: no dev server (%v)\n", err)
+				}
+			}
+			plan, from, to, err := planSourceModels(cmd.Context(), e, f)
 			if err != nil {
 				return err
+			}
+			if !plan.Empty() {
+				if err := verifyPlan(cmd.Context(), e, verifyURL, noVerify, from, to, plan); err != nil {
+					return err
+				}
 			}
 			if plan.Empty() {
 				if plan.Differs() {
@@ -307,6 +334,7 @@ changes or on error.`,
 	cmd.Flags().StringVar(&dir, "dir", "", "migrations directory (required)")
 	cmd.Flags().StringVar(&format, "format", "", "migration file format: golang-migrate, goose, dbmate or flyway (default: that of the files in --dir, else golang-migrate)")
 	cmd.Flags().StringVar(&name, "name", emit.DefaultName, "migration name used in file names")
+	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "skip replaying the plan on the dev server (up, down, up again) before writing")
 	tf.register(cmd)
 	_ = cmd.MarkFlagRequired("dir")
 	return cmd
@@ -416,6 +444,9 @@ func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan,
 		return nil, nil, nil, fmt.Errorf("plan: %w", err)
 	}
 	tm.since("plan", t0)
+	if e.editPlan != nil {
+		e.editPlan(plan)
+	}
 	if err := noteOwnerRoles(ctx, f.from, plan); err != nil {
 		return nil, nil, nil, err
 	}

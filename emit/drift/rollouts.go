@@ -11,13 +11,16 @@ import (
 // last phase has not run yet), as its artifacts' marker comments describe
 // it (schema.RolloutMarker). In progress is not drift.
 type Rollout struct {
-	Change     string   `json:"change"`
-	Phase      int      `json:"phase"`
-	Of         int      `json:"of"`
-	Title      string   `json:"title"`
-	Next       string   `json:"next"`
-	NextBefore string   `json:"next_before,omitempty"`
-	Plan       string   `json:"plan"`
+	Change     string `json:"change"`
+	Phase      int    `json:"phase"`
+	Of         int    `json:"of"`
+	Title      string `json:"title"`
+	Next       string `json:"next"`
+	NextBefore string `json:"next_before,omitempty"`
+	Plan       string `json:"plan"`
+	// Resume is set when phase Phase was interrupted (a backfill stopped):
+	// it continues at the change's Resume-th step (schema.RolloutMarker).
+	Resume     int      `json:"resume,omitempty"`
 	Objects    []string `json:"objects"`
 	NextAction string   `json:"next_action"`
 }
@@ -31,6 +34,10 @@ func Rollouts(s *schema.Schema) []Rollout {
 			st.Objects = append(st.Objects, o.ID)
 		}
 		st.NextAction = fmt.Sprintf("%s; then run pgshift generate again with the same schema.sql: it writes the %s phase", orNothing(r.NextBefore), r.Next)
+		if r.Resume > 0 {
+			st.Resume = r.Resume
+			st.NextAction = fmt.Sprintf("run pgshift apply (or generate) again with the same schema.sql: it continues the %s phase", r.Title)
+		}
 		out = append(out, st)
 	}
 	return out
@@ -38,6 +45,10 @@ func Rollouts(s *schema.Schema) []Rollout {
 
 // rolloutLine is the one-line text form of a rollout in progress.
 func rolloutLine(r Rollout) string {
+	if r.Resume > 0 {
+		return fmt.Sprintf("rollout in progress (not drift): %s: phase %d of %d (%s) interrupted before its end; next: %s",
+			r.Change, r.Phase, r.Of, r.Title, r.NextAction)
+	}
 	return fmt.Sprintf("rollout in progress (not drift): %s: phase %d of %d (%s) applied; next: %s phase, after: %s",
 		r.Change, r.Phase, r.Of, r.Title, r.Next, r.NextAction)
 }
