@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"fmt"
+
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -39,8 +41,16 @@ func recursedColumn(ac, pa, pb *schema.Column) *schema.Column {
 	if pa.Collation != pb.Collation {
 		x.Collation = pb.Collation
 	}
-	if pa.NotNull != pb.NotNull {
-		x.NotNull = pb.NotNull
+	switch {
+	case pa.NotNull != pb.NotNull && !pb.NotNull:
+		x.NotNull, x.NotNullName = false, ""
+	case pa.NotNull != pb.NotNull && !x.NotNull:
+		// A partition without a NOT NULL of its own takes the parent's,
+		// under the parent's name (PostgreSQL 18).
+		x.NotNull, x.NotNullName = true, pb.NotNullName
+	case pa.NotNull && pb.NotNull && x.NotNull && pa.NotNullName != "" && x.NotNullName == pa.NotNullName && pb.NotNullName != "":
+		// RENAME CONSTRAINT on the parent renames the partitions' too.
+		x.NotNullName = pb.NotNullName
 	}
 	if pa.Default != pb.Default {
 		x.Default = pb.Default
@@ -83,10 +93,21 @@ func (c *comparer) partitionColumns(k string, a, b *schema.Table, fromColACL fun
 		default:
 			base = recursedColumn(ac, pa, pb)
 		}
+		cid := sub(schema.KindColumn, k, bc.Name)
+		if pb.NotNull && base.NotNull && bc.NotNull && !SameNotNullName(base.NotNullName, bc.NotNullName) {
+			// The partition's NOT NULL is inherited from the parent's,
+			// and PostgreSQL 18 does not rename an inherited constraint
+			// ("cannot rename inherited constraint").
+			c.add(&Unsupported{ID: cid.id(), Reason: fmt.Sprintf(
+				"the NOT NULL constraint of partition column %s.%s is named %s, the target names it %s: an inherited NOT NULL constraint cannot be renamed (PostgreSQL 18); detach the partition, rename it and attach it again",
+				k, schema.QuoteIdent(bc.Name), schema.QuoteIdent(base.NotNullName), schema.QuoteIdent(bc.NotNullName))})
+			named := *base
+			named.NotNullName = bc.NotNullName
+			base = &named
+		}
 		if !SameColumnBody(base, bc) {
 			c.add(&AlterColumn{Table: b, From: base, To: bc})
 		}
-		cid := sub(schema.KindColumn, k, bc.Name)
 		c.comment(cid, base.Comment, bc.Comment)
 		c.acl(cid, fromColACL(base.ACL), bc.ACL)
 	}

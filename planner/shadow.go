@@ -49,6 +49,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	from, to := c.From, c.To
 	same := *to
 	same.Type, same.Collation, same.Default, same.Deps = from.Type, from.Collation, from.Default, from.Deps
+	same.NotNullName = from.NotNullName // the swap names the new column's NOT NULL
 	if !diff.SameColumnBody(from, &same) || from.Identity != "" || from.Generated != "" || from.Comment != to.Comment {
 		return nil
 	}
@@ -121,8 +122,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		swapUp = append(swapUp, alter(col, "SET DEFAULT "+to.Default))
 		swapDown = append(swapDown, alter(col, "DROP DEFAULT"))
 	}
+	// PostgreSQL 18: the old column's NOT NULL constraint is parked under
+	// another name, so that the new column's takes the name it has in a
+	// fresh load (else it would get a numbered one, c_not_null1).
+	var parked string
+	if from.NotNull && from.NotNullName != "" && to.NotNull && to.NotNullName != "" && b.targetAtLeast(18) {
+		parked = parkedNotNullName(t.Name, from.Name)
+	}
 	if to.NotNull {
-		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		swapUp = append(swapUp, renameNotNull(k, from.NotNullName, parked)...)
+		swapUp = append(swapUp, b.setNotNull(k, col, to.NotNullName), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
 		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col), alter(col, "DROP NOT NULL"))
 	}
 	// The column built beside the old one gets its comment, privileges and
@@ -132,6 +141,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
+	swapDown = append(swapDown, renameNotNull(k, parked, from.NotNullName)...)
 	swap := part{
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
@@ -167,7 +177,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		contractDown = append(contractDown, alter(old, "SET DEFAULT "+from.Default))
 	}
 	if from.NotNull {
-		contractDown = append(contractDown, alter(old, "SET NOT NULL"))
+		contractDown = append(contractDown, b.setNotNull(k, old, parked))
 	}
 	contractDown = append(contractDown, columnMeta(k, shadowName(from.Name, "old"), from)...)
 	contract := part{
@@ -284,12 +294,12 @@ $pgshift$;`, fn, oldC, newC)
 		contractDown = append(contractDown, alter(oldC, "SET DEFAULT "+c.From.Default))
 	}
 	if c.From.NotNull {
-		contractDown = append(contractDown, alter(oldC, "SET NOT NULL"))
+		contractDown = append(contractDown, b.setNotNull(k, oldC, c.From.NotNullName))
 	}
 	contractDown = append(contractDown, b.objectMeta(colID(k, c.From.Name), c.From.Comment, "", c.From.ACL)...)
 	contractDown = append(contractDown, columnSettings(k, c.From, nil)...)
 	if target.NotNull {
-		contractUp = append(contractUp, alter(newC, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		contractUp = append(contractUp, b.setNotNull(k, newC, target.NotNullName), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
 		contractDown = append([]string{
 			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC),
 			alter(newC, "DROP NOT NULL"),
@@ -318,6 +328,9 @@ $pgshift$;`, fn, oldC, newC)
 func withNotNull(c *schema.Column, nn bool) *schema.Column {
 	x := *c
 	x.NotNull = nn
+	if !nn {
+		x.NotNullName = ""
+	}
 	return &x
 }
 

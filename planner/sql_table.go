@@ -121,7 +121,7 @@ func columnDefinition(c *schema.Column) string {
 		s += " DEFAULT " + c.Default
 	}
 	if c.NotNull {
-		s += " NOT NULL"
+		s += notNullClause(c)
 	}
 	return s
 }
@@ -354,7 +354,7 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	// NOT NULL) and DROP NOT NULL after DROP IDENTITY (an identity column's
 	// NOT NULL cannot be dropped): "ALTER TABLE", ADD GENERATED / DROP IDENTITY.
 	if !from.NotNull && to.NotNull {
-		sql = append(sql, alter+"SET NOT NULL;")
+		sql = append(sql, b.setNotNull(k, name, to.NotNullName))
 	}
 	switch {
 	case from.Identity == "" && to.Identity != "":
@@ -381,6 +381,9 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	}
 	if from.NotNull && !to.NotNull {
 		sql = append(sql, alter+"DROP NOT NULL;")
+	}
+	if from.NotNull && to.NotNull {
+		sql = append(sql, renameNotNull(k, from.NotNullName, to.NotNullName)...)
 	}
 	sql = append(sql, columnSettings(k, to, from)...)
 	r.sql = sql
