@@ -362,6 +362,12 @@ func (c *comparer) columns(k string, a, b *schema.Table, fromColACL func([]strin
 			c.add(&AddColumn{Table: b, Column: bc})
 			continue
 		}
+		if Reattached(a, b) && ac.NotNull && bc.NotNull && ac.NotNullName != "" && bc.NotNullName != "" {
+			// Renamed by the AlterTable, between DETACH and ATTACH.
+			named := *ac
+			named.NotNullName = bc.NotNullName
+			ac = &named
+		}
 		if !SameColumnBody(ac, bc) {
 			c.add(&AlterColumn{Table: b, From: ac, To: bc})
 		}

@@ -22,6 +22,17 @@ func (c *comparer) samePartitionParent(a, b *schema.Table) bool {
 		c.from.Tables[a.PartitionOf] != nil && c.to.Tables[b.PartitionOf] != nil
 }
 
+// Reattached reports whether the plan detaches or attaches table a / b
+// (a table attached, a partition detached, or detached and attached again
+// to another parent or with another bound). After the DETACH and before
+// the ATTACH its NOT NULL constraints are its own, so they are renamed
+// there (PostgreSQL 18 names, the AlterTable's SQL), not by the column
+// changes: an inherited constraint cannot be renamed.
+func Reattached(a, b *schema.Table) bool {
+	return (a.PartitionOf != "" || b.PartitionOf != "") &&
+		(a.PartitionOf != b.PartitionOf || a.PartitionBound != b.PartitionBound)
+}
+
 // recursedColumn returns the partition column ac as it is after the
 // parent's column changed from pa to pb: every attribute whose change
 // recurses to partitions takes the parent's new value. pa nil means the

@@ -55,3 +55,18 @@ func renameNotNull(k, from, to string) []string {
 func parkedNotNullName(table, col string) string {
 	return generatedName(table+"_"+col, "__pgshift_old_not_null")
 }
+
+// notNullRenames renames the NOT NULL constraints of table from's columns
+// to the names of table to's (columns NOT NULL on both sides). It is for a
+// table that is not a partition at that point of the plan (between DETACH
+// and ATTACH, diff.Reattached): a partition's inherited constraint cannot
+// be renamed.
+func notNullRenames(from, to *schema.Table) []string {
+	var sql []string
+	for _, tc := range to.Columns {
+		if fc := from.Column(tc.Name); fc != nil && fc.NotNull && tc.NotNull {
+			sql = append(sql, renameNotNull(to.Key(), fc.NotNullName, tc.NotNullName)...)
+		}
+	}
+	return sql
+}

@@ -345,7 +345,12 @@ func (b *builder) detachRecipe(c *diff.AlterTable) []part {
 	}}
 	mid := *from
 	mid.PartitionOf, mid.PartitionBound = "", ""
-	if up, down := alterTable(&mid, to), alterTable(to, &mid); len(up)+len(down) > 0 {
+	up, down := alterTable(&mid, to), alterTable(to, &mid)
+	// PostgreSQL 18: detached, its NOT NULL constraints are its own (named
+	// like a fresh load of the table); back to the inherited names before
+	// the down attaches it again.
+	up, down = append(up, notNullRenames(&mid, to)...), append(notNullRenames(to, &mid), down...)
+	if len(up)+len(down) > 0 {
 		out = append(out, part{summary: "alter table " + k, downSummary: "alter table " + k, up: up, down: down,
 			facts: facts{lock: LockAccessExclusive, relations: []string{k}}})
 	}

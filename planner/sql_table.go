@@ -258,6 +258,11 @@ func alterTable(from, to *schema.Table) []string {
 		if from.PartitionOf != "" {
 			sql = append(sql, fmt.Sprintf("ALTER TABLE %s DETACH PARTITION %s;", from.PartitionOf, k))
 		}
+		if diff.Reattached(from, to) {
+			// PostgreSQL 18: detached, the NOT NULL constraints are the
+			// table's own and can take the names of the target.
+			sql = append(sql, notNullRenames(from, to)...)
+		}
 		if to.PartitionOf != "" {
 			sql = append(sql, fmt.Sprintf("ALTER TABLE %s ATTACH PARTITION %s %s;", to.PartitionOf, k, to.PartitionBound))
 		}
