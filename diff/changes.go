@@ -84,8 +84,9 @@ type DropColumn struct {
 
 // RenameColumn renames a column the user declared renamed
 // (`-- pgshift:renamed-from OLD` in schema.sql). From and To are the column
-// before and after; other changes of the column are separate AlterColumn
-// changes on the renamed column.
+// before and after (on PostgreSQL 18 To also carries the NOT NULL
+// constraint name of the target, renamed with the column); other changes
+// of the column are separate AlterColumn changes on the renamed column.
 type RenameColumn struct {
 	Table    *schema.Table
 	From, To *schema.Column

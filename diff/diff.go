@@ -372,6 +372,12 @@ func (c *comparer) columns(k string, a, b *schema.Table, fromColACL func([]strin
 			c.add(&AddColumn{Table: b, Column: bc})
 			continue
 		}
+		if Reattached(a, b) && ac.NotNull && bc.NotNull && ac.NotNullName != "" && bc.NotNullName != "" {
+			// Renamed by the AlterTable, between DETACH and ATTACH.
+			named := *ac
+			named.NotNullName = bc.NotNullName
+			ac = &named
+		}
 		if !SameColumnBody(ac, bc) {
 			c.add(&AlterColumn{Table: b, From: ac, To: bc})
 		}
@@ -406,6 +412,11 @@ func (c *comparer) renames(k string, a, b *schema.Table) map[string]rename {
 		}
 		renamed := *from
 		renamed.Name = to.Name
+		if renamed.NotNull && to.NotNull && renamed.NotNullName != "" && to.NotNullName != "" {
+			// PostgreSQL 18: the rename takes the NOT NULL constraint's name
+			// along (RenameColumn renames both), as a fresh load names it.
+			renamed.NotNullName = to.NotNullName
+		}
 		c.add(&RenameColumn{Table: b, From: from, To: &renamed})
 		out[to.Name] = rename{old: from, renamed: &renamed}
 	}
@@ -444,7 +455,15 @@ func SameColumnBody(a, b *schema.Column) bool {
 		a.Identity == b.Identity && a.Generated == b.Generated && a.Virtual == b.Virtual &&
 		a.Collation == b.Collation && slices.Equal(a.Options, b.Options) && a.Statistics == b.Statistics &&
 		a.Storage == b.Storage && a.TypeStorage == b.TypeStorage && a.Compression == b.Compression &&
-		sameIdentitySequence(a.IdentitySequence, b.IdentitySequence)
+		sameIdentitySequence(a.IdentitySequence, b.IdentitySequence) && SameNotNullName(a.NotNullName, b.NotNullName)
+}
+
+// SameNotNullName reports whether two NOT NULL constraint names
+// (schema.Column.NotNullName) are the same, or not comparable: a name is
+// "" on a model read from PostgreSQL 17 or older (or without a server),
+// and such a model is never different from an 18 one in the name.
+func SameNotNullName(a, b string) bool {
+	return a == b || a == "" || b == ""
 }
 
 // sameIdentitySequence reports whether two identity sequences have the same

@@ -17,7 +17,7 @@ func TestSameColumnBodyFields(t *testing.T) {
 	ignored := map[string]bool{"Comment": true, "ACL": true, "Deps": true}
 	base := func() *schema.Column {
 		return &schema.Column{
-			Name: "c", Type: "integer", NotNull: true, Default: "1", Identity: "d",
+			Name: "c", Type: "integer", NotNull: true, NotNullName: "t_c_not_null", Default: "1", Identity: "d",
 			IdentitySequence: &schema.Sequence{DataType: "integer", Start: 1, Increment: 1, Min: 1, Max: 10, Cache: 1},
 			Generated:        "", Virtual: false, Collation: "pg_catalog.\"C\"", Options: []string{"n_distinct=-1"},
 			Statistics: 100, Storage: "m", TypeStorage: "x", Compression: "p",
@@ -62,6 +62,13 @@ func TestSameColumnBodyFields(t *testing.T) {
 	b.IdentitySequence = nil
 	if SameColumnBody(a, b) {
 		t.Error("identity on one side only not seen")
+	}
+	// A NOT NULL name is compared only when both sides have one (both
+	// models read from PostgreSQL 18+).
+	a, b = base(), base()
+	b.NotNullName = ""
+	if !SameColumnBody(a, b) || !SameColumnBody(b, a) {
+		t.Error("a model without NOT NULL names (PostgreSQL 17 or older) differs from an 18 one in the name")
 	}
 }
 

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"fmt"
+
 	"github.com/pgshift/pgshift/schema"
 )
 
@@ -18,6 +20,17 @@ import (
 func (c *comparer) samePartitionParent(a, b *schema.Table) bool {
 	return a.PartitionOf != "" && a.PartitionOf == b.PartitionOf &&
 		c.from.Tables[a.PartitionOf] != nil && c.to.Tables[b.PartitionOf] != nil
+}
+
+// Reattached reports whether the plan detaches or attaches table a / b
+// (a table attached, a partition detached, or detached and attached again
+// to another parent or with another bound). After the DETACH and before
+// the ATTACH its NOT NULL constraints are its own, so they are renamed
+// there (PostgreSQL 18 names, the AlterTable's SQL), not by the column
+// changes: an inherited constraint cannot be renamed.
+func Reattached(a, b *schema.Table) bool {
+	return (a.PartitionOf != "" || b.PartitionOf != "") &&
+		(a.PartitionOf != b.PartitionOf || a.PartitionBound != b.PartitionBound)
 }
 
 // recursedColumn returns the partition column ac as it is after the
@@ -39,8 +52,16 @@ func recursedColumn(ac, pa, pb *schema.Column) *schema.Column {
 	if pa.Collation != pb.Collation {
 		x.Collation = pb.Collation
 	}
-	if pa.NotNull != pb.NotNull {
-		x.NotNull = pb.NotNull
+	switch {
+	case pa.NotNull != pb.NotNull && !pb.NotNull:
+		x.NotNull, x.NotNullName = false, ""
+	case pa.NotNull != pb.NotNull && !x.NotNull:
+		// A partition without a NOT NULL of its own takes the parent's,
+		// under the parent's name (PostgreSQL 18).
+		x.NotNull, x.NotNullName = true, pb.NotNullName
+	case pa.NotNull && pb.NotNull && x.NotNull && pa.NotNullName != "" && x.NotNullName == pa.NotNullName && pb.NotNullName != "":
+		// RENAME CONSTRAINT on the parent renames the partitions' too.
+		x.NotNullName = pb.NotNullName
 	}
 	if pa.Default != pb.Default {
 		x.Default = pb.Default
@@ -83,10 +104,21 @@ func (c *comparer) partitionColumns(k string, a, b *schema.Table, fromColACL fun
 		default:
 			base = recursedColumn(ac, pa, pb)
 		}
+		cid := sub(schema.KindColumn, k, bc.Name)
+		if pb.NotNull && base.NotNull && bc.NotNull && !SameNotNullName(base.NotNullName, bc.NotNullName) {
+			// The partition's NOT NULL is inherited from the parent's,
+			// and PostgreSQL 18 does not rename an inherited constraint
+			// ("cannot rename inherited constraint").
+			c.add(&Unsupported{ID: cid.id(), Reason: fmt.Sprintf(
+				"the NOT NULL constraint of partition column %s.%s is named %s, the target names it %s: an inherited NOT NULL constraint cannot be renamed (PostgreSQL 18); detach the partition, rename it and attach it again",
+				k, schema.QuoteIdent(bc.Name), schema.QuoteIdent(base.NotNullName), schema.QuoteIdent(bc.NotNullName))})
+			named := *base
+			named.NotNullName = bc.NotNullName
+			base = &named
+		}
 		if !SameColumnBody(base, bc) {
 			c.add(&AlterColumn{Table: b, From: base, To: bc})
 		}
-		cid := sub(schema.KindColumn, k, bc.Name)
 		c.comment(cid, base.Comment, bc.Comment)
 		c.acl(cid, fromColACL(base.ACL), bc.ACL)
 	}

@@ -79,6 +79,18 @@ func TestPartitionChanges(t *testing.T) {
 			p.Columns[0].Default, p1.Columns[0].Default = "1", "2"
 		}, "AlterColumn p.a, AlterColumn p1.a"},
 		{"attached index renamed", func(p, p1 *schema.Table) { p1.PartitionIndexes[0].Name = "other" }, "AlterTable p1"},
+		// PostgreSQL 18 NOT NULL constraint names (Column.NotNullName).
+		{"parent NOT NULL recurses with the parent's name", func(p, p1 *schema.Table) {
+			p.Columns[1].NotNull, p1.Columns[1].NotNull = true, true
+			p.Columns[1].NotNullName, p1.Columns[1].NotNullName = "p_b_not_null", "p_b_not_null"
+		}, "AlterColumn p.b"},
+		{"parent NOT NULL with a partition's own name: not renamable", func(p, p1 *schema.Table) {
+			p.Columns[1].NotNull, p1.Columns[1].NotNull = true, true
+			p.Columns[1].NotNullName, p1.Columns[1].NotNullName = "p_b_not_null", "p1_b_not_null"
+		}, "*diff.Unsupported, AlterColumn p.b"},
+		{"partition-level NOT NULL keeps its name", func(p, p1 *schema.Table) {
+			p1.Columns[1].NotNull, p1.Columns[1].NotNullName = true, "p1_b_nn"
+		}, "AlterColumn p1.b"},
 		{"parent index rebuilt: children go with it", func(p, p1 *schema.Table) {
 			p.Indexes[0].Definition = "CREATE INDEX p_b_idx ON ONLY public.p USING hash (b)"
 			p1.PartitionIndexes[0].Name = "p1_b_idx1"
@@ -86,6 +98,36 @@ func TestPartitionChanges(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := describe(Compare(partModel(nil), partModel(c.edit))); got != c.want {
+				t.Errorf("changes = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPartitionNotNullNames: on PostgreSQL 18 a NOT NULL renamed on the
+// parent is renamed on the partitions that have the parent's name (one
+// change, on the parent); a partition whose inherited NOT NULL has another
+// name than the target's is Unsupported (an inherited constraint cannot be
+// renamed), never silently equal.
+func TestPartitionNotNullNames(t *testing.T) {
+	named := func(parent, part string) func(p, p1 *schema.Table) {
+		return func(p, p1 *schema.Table) {
+			p.Columns[1].NotNull, p1.Columns[1].NotNull = true, true
+			p.Columns[1].NotNullName, p1.Columns[1].NotNullName = parent, part
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		from, to func(p, p1 *schema.Table)
+		want     string
+	}{
+		{"same names", named("p_b_not_null", "p_b_not_null"), named("p_b_not_null", "p_b_not_null"), ""},
+		{"parent rename recurses", named("p_b_not_null", "p_b_not_null"), named("p_b_nn", "p_b_nn"), "AlterColumn p.b"},
+		{"partition's own name differs", named("p_b_not_null", "p_b_not_null"), named("p_b_not_null", "p1_b_not_null"), "*diff.Unsupported"},
+		{"a model without names (17 or older) is equal", named("", ""), named("p_b_not_null", "p1_b_not_null"), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := describe(Compare(partModel(c.from), partModel(c.to))); got != c.want {
 				t.Errorf("changes = %q, want %q", got, c.want)
 			}
 		})

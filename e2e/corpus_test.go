@@ -21,7 +21,7 @@ type corpusResult struct {
 	ran                        bool   // false when -run filtered the entry out
 	excluded                   string // why the entry does not load on this server's major ("" = it loads)
 	zeroDiff, pairUp, pairDown string // "pass", "FAIL", "skip", "" (not reached)
-	notNullGap                 int    // catalog lines (up + down) that differ only in NOT NULL constraint names
+	notNullGap                 int    // catalog lines (up + down) that differ only in domain NOT NULL constraint names
 }
 
 // TestCorpus: (a) zero false diffs between a database loaded from
@@ -95,7 +95,7 @@ func TestCorpus(t *testing.T) {
 		cat := "-"
 		switch {
 		case row.hasOld && row.notNullGap > 0:
-			cat = fmt.Sprintf("exact but NOT NULL constraint names (%d lines, issue 17 item 6)", row.notNullGap)
+			cat = fmt.Sprintf("exact but domain NOT NULL constraint names (%d lines)", row.notNullGap)
 		case row.hasOld && row.pairUp == "pass" && row.pairDown == "pass":
 			cat = "exact"
 		}

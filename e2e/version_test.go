@@ -232,7 +232,9 @@ func TestVersionVirtualGenerated(t *testing.T) {
 // TestVersionNotNullConstraints: on every major, a table's NOT NULL
 // columns (pg_constraint rows <table>_<col>_not_null on 18) and a domain's
 // NOT NULL (a pg_constraint row on 17+) are modeled once, as NotNull, never
-// as constraints.
+// as constraints; on 18 the column also holds its constraint's name
+// (NotNullName, none before 18), and a plan creates each NOT NULL once,
+// under that name.
 func TestVersionNotNullConstraints(t *testing.T) {
 	u := pgtest.NewDB(t)
 	c := pgtest.Connect(t, u)
@@ -249,10 +251,17 @@ CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, b public.pos, c 
 			t.Errorf("unexpected constraint %s (%s): %s", con.Name, con.Type, con.Definition)
 		}
 	}
-	for _, col := range []string{"id", "a", "c"} {
-		if cc := tb.Column(col); cc == nil || !cc.NotNull {
-			t.Errorf("column %s: want NotNull", col)
+	on18 := serverMajor(t) >= 18
+	for col, name := range map[string]string{"id": "t_id_not_null", "a": "t_a_not_null", "c": "c_named"} {
+		if !on18 {
+			name = ""
 		}
+		if cc := tb.Column(col); cc == nil || !cc.NotNull || cc.NotNullName != name {
+			t.Errorf("column %s: want NotNull named %q, got %+v", col, name, cc)
+		}
+	}
+	if cc := tb.Column("b"); cc == nil || cc.NotNull || cc.NotNullName != "" {
+		t.Errorf("column b (nullable, of a NOT NULL domain): want no NOT NULL of its own, got %+v", cc)
 	}
 	d := m.Types["public.pos"]
 	if d == nil || !d.NotNull {
@@ -271,8 +280,17 @@ CREATE TABLE public.t (id integer PRIMARY KEY, a text NOT NULL, b public.pos, c 
 		t.Fatal(err)
 	}
 	sql := planText(plan)
-	if n := strings.Count(sql, "NOT NULL"); n == 0 || strings.Contains(sql, "_not_null") || strings.Contains(sql, "ADD CONSTRAINT pos_nn") {
+	if n := strings.Count(sql, "NOT NULL"); n == 0 || strings.Contains(sql, "ADD CONSTRAINT pos_nn") {
 		t.Errorf("plan should create NOT NULLs as column/domain NOT NULL only:\n%s", sql)
+	}
+	for _, name := range []string{"t_id_not_null", "t_a_not_null", "c_named"} {
+		want := 0
+		if on18 {
+			want = 1
+		}
+		if n := strings.Count(sql, "CONSTRAINT "+name+" NOT NULL"); n != want {
+			t.Errorf("plan names NOT NULL %s %d times, want %d:\n%s", name, n, want, sql)
+		}
 	}
 }
 

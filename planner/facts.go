@@ -232,10 +232,13 @@ func (b *builder) alterColumnKinds(c *diff.AlterColumn) []pgfacts.Kind {
 	if c.From.Generated != c.To.Generated && c.To.Generated != "" && existing {
 		kinds = append(kinds, pgfacts.SetGeneratedExpression)
 	}
+	if c.From.NotNull && c.To.NotNull && !diff.SameNotNullName(c.From.NotNullName, c.To.NotNullName) {
+		kinds = append(kinds, pgfacts.RenameConstraint)
+	}
 	// Statistics and attribute options alone take SHARE UPDATE EXCLUSIVE;
 	// any other change of the column ACCESS EXCLUSIVE.
 	opts := *c.From
-	opts.Options, opts.Statistics = c.To.Options, c.To.Statistics
+	opts.Options, opts.Statistics, opts.NotNullName = c.To.Options, c.To.Statistics, c.To.NotNullName
 	if len(kinds) == 0 && diff.SameColumnBody(&opts, c.To) {
 		kinds = append(kinds, pgfacts.AlterColumnOptions)
 	} else if c.From.Default != c.To.Default || c.From.Identity != c.To.Identity || c.From.Collation != c.To.Collation ||

@@ -518,6 +518,12 @@ func tableDeps(t *schema.Table) []string {
 	add(t.Deps)
 	if t.PartitionOf != "" {
 		add([]string{schema.ID(schema.KindTable, t.PartitionOf)})
+		// PARTITION OF takes the parent's columns as they are: a column
+		// the parent gains or changes in the plan is there first (the
+		// partition's column list may name it).
+		for _, c := range t.Columns {
+			add([]string{colID(t.PartitionOf, c.Name)})
+		}
 	}
 	for _, p := range t.Inherits {
 		add([]string{schema.ID(schema.KindTable, p)})

@@ -48,7 +48,8 @@ func (b *builder) partitionParent(t *schema.Table) *schema.Table {
 
 // partitionColumnDefs returns the column list entries of CREATE TABLE ...
 // PARTITION OF for partition t of parent p (`name WITH OPTIONS [DEFAULT d]
-// [NOT NULL]` where the partition's own default or NOT NULL differs from
+// [[CONSTRAINT n] NOT NULL]` where the partition's own default, NOT NULL or
+// NOT NULL constraint name (PostgreSQL 18) differs from
 // what it takes from the parent) and the statements that follow the
 // CREATE TABLE (DROP DEFAULT where the partition has none, column
 // settings that are not taken from the parent).
@@ -63,8 +64,13 @@ func partitionColumnDefs(t, p *schema.Table) (defs, later []string) {
 		if c.Default != pc.Default && c.Default != "" {
 			opts = append(opts, "DEFAULT "+c.Default)
 		}
-		if c.NotNull && !pc.NotNull {
-			opts = append(opts, "NOT NULL")
+		switch {
+		case c.NotNull && !pc.NotNull:
+			opts = append(opts, strings.TrimPrefix(notNullClause(c), " "))
+		case c.NotNull && c.NotNullName != "" && pc.NotNullName != "" && c.NotNullName != pc.NotNullName:
+			// PostgreSQL 18: the partition would take the parent's name;
+			// a fresh load that attaches a table of its own keeps the table's.
+			opts = append(opts, strings.TrimPrefix(notNullClause(c), " "))
 		}
 		if len(opts) > 0 {
 			defs = append(defs, "    "+schema.QuoteIdent(c.Name)+" WITH OPTIONS "+strings.Join(opts, " "))
@@ -339,7 +345,12 @@ func (b *builder) detachRecipe(c *diff.AlterTable) []part {
 	}}
 	mid := *from
 	mid.PartitionOf, mid.PartitionBound = "", ""
-	if up, down := alterTable(&mid, to), alterTable(to, &mid); len(up)+len(down) > 0 {
+	up, down := alterTable(&mid, to), alterTable(to, &mid)
+	// PostgreSQL 18: detached, its NOT NULL constraints are its own (named
+	// like a fresh load of the table); back to the inherited names before
+	// the down attaches it again.
+	up, down = append(up, notNullRenames(&mid, to)...), append(notNullRenames(to, &mid), down...)
+	if len(up)+len(down) > 0 {
 		out = append(out, part{summary: "alter table " + k, downSummary: "alter table " + k, up: up, down: down,
 			facts: facts{lock: LockAccessExclusive, relations: []string{k}}})
 	}

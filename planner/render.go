@@ -138,7 +138,8 @@ func (b *builder) render(ch diff.Change, before, after *schema.Schema) rendered 
 	case *diff.RenameColumn:
 		return rendered{summary: fmt.Sprintf("rename column %s.%s to %s", c.Table.Key(), schema.QuoteIdent(c.From.Name), schema.QuoteIdent(c.To.Name)),
 			rank: rankAlterColumn,
-			sql:  []string{fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table.Key(), schema.QuoteIdent(c.From.Name), schema.QuoteIdent(c.To.Name))}}
+			sql: append([]string{fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table.Key(), schema.QuoteIdent(c.From.Name), schema.QuoteIdent(c.To.Name))},
+				renameNotNull(c.Table.Key(), c.From.NotNullName, c.To.NotNullName)...)}
 	case *diff.AlterColumn:
 		return b.alterColumn(c)
 	case *diff.AddConstraint:

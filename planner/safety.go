@@ -419,7 +419,7 @@ func (b *builder) notNullRecipe(c *diff.AlterColumn) []part {
 		summary:     "set NOT NULL on " + k + "." + col + " (proved by the check)",
 		downSummary: "drop NOT NULL on " + k + "." + col,
 		up: []string{
-			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", k, col),
+			b.setNotNull(k, col, c.To.NotNullName),
 			fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, check),
 		},
 		down: []string{
@@ -618,7 +618,7 @@ func (b *builder) directBackfill(c *diff.AddColumn) []string {
 	sql := b.addColumn(c.Table, &bare)
 	return append(sql,
 		fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL;", k, name, expr, name),
-		fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;", k, name))
+		b.setNotNull(k, name, col.NotNullName))
 }
 
 func withDefault(c *schema.Column, d string) *schema.Column {

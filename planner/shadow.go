@@ -49,6 +49,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	from, to := c.From, c.To
 	same := *to
 	same.Type, same.Collation, same.Default, same.Deps = from.Type, from.Collation, from.Default, from.Deps
+	same.NotNullName = from.NotNullName // the swap names the new column's NOT NULL
 	if !diff.SameColumnBody(from, &same) || from.Identity != "" || from.Generated != "" || from.Comment != to.Comment {
 		return nil
 	}
@@ -121,8 +122,16 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		swapUp = append(swapUp, alter(col, "SET DEFAULT "+to.Default))
 		swapDown = append(swapDown, alter(col, "DROP DEFAULT"))
 	}
+	// PostgreSQL 18: the old column's NOT NULL constraint is parked under
+	// another name, so that the new column's takes the name it has in a
+	// fresh load (else it would get a numbered one, c_not_null1).
+	var parked string
+	if from.NotNull && from.NotNullName != "" && to.NotNull && to.NotNullName != "" && b.targetAtLeast(18) {
+		parked = parkedNotNullName(t.Name, from.Name)
+	}
 	if to.NotNull {
-		swapUp = append(swapUp, alter(col, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		swapUp = append(swapUp, renameNotNull(k, from.NotNullName, parked)...)
+		swapUp = append(swapUp, b.setNotNull(k, col, to.NotNullName), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
 		// The check comes back as the expand left it: validated (proved by
 		// the NOT NULL it stands in for) and marked (gone below).
 		swapDown = append(swapDown, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, col),
@@ -135,6 +144,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 	swapDown = append(swapDown,
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, col, shadow),
 		fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", k, old, col))
+	swapDown = append(swapDown, renameNotNull(k, parked, from.NotNullName)...)
 	swap := part{
 		summary:     fmt.Sprintf("swap: %s.%s becomes the %s column; the old values stay in %s, kept in sync", k, col, to.Type, old),
 		downSummary: fmt.Sprintf("swap back: %s.%s is the %s column again", k, col, from.Type),
@@ -179,7 +189,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		syncFn: syncFn(old, col, to.Type, from.Type), trigger: sc.trigger(),
 		set:    fmt.Sprintf("%s = %s", old, b.castExpr(col, to.Type, from.Type)),
 		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", old, b.castExpr(col, to.Type, from.Type)),
-		nn:     schema.QuoteIdent(nnCheckName(t.Name, oldName)),
+		nn:     schema.QuoteIdent(nnCheckName(t.Name, oldName)), notNullName: parked,
 	}, contract)...)
 }
 
@@ -268,7 +278,7 @@ $pgshift$;`, fn, oldC, newC)
 	contractUp := append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, oldC))
 	var contractDown []string
 	if target.NotNull {
-		contractUp = append(contractUp, alter(newC, "SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
+		contractUp = append(contractUp, b.setNotNull(k, newC, target.NotNullName), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, nn))
 		contractDown = []string{
 			fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, nn, newC),
 			alter(newC, "DROP NOT NULL"),
@@ -299,7 +309,7 @@ $pgshift$;`, fn, oldC, newC)
 		syncFn: syncFn, trigger: sc.trigger(),
 		set:    fmt.Sprintf("%s = %s", oldC, newC),
 		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", oldC, newC),
-		nn:     schema.QuoteIdent(nnCheckName(t.Name, c.From.Name)),
+		nn:     schema.QuoteIdent(nnCheckName(t.Name, c.From.Name)), notNullName: c.From.NotNullName,
 	}, contract)...)
 }
 
@@ -314,6 +324,9 @@ func goneRestoring(target, restores, comment string) mark {
 func withNotNull(c *schema.Column, nn bool) *schema.Column {
 	x := *c
 	x.NotNull = nn
+	if !nn {
+		x.NotNullName = ""
+	}
 	return &x
 }
 
@@ -393,6 +406,7 @@ type refill struct {
 	syncFn, trigger     string
 	set, filter         string
 	nn                  string
+	notNullName         string // the restored NOT NULL constraint's name on PostgreSQL 18 ("": unnamed)
 }
 
 // refillContract returns the contract of a synced-column recipe as parts
@@ -415,7 +429,7 @@ func (b *builder) refillContract(r refill, drop part) []part {
 		var up, down []string
 		if r.col.NotNull {
 			up = append(up, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", k, r.nn, old), alter("DROP NOT NULL"))
-			down = append(down, alter("SET NOT NULL"), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, r.nn))
+			down = append(down, b.setNotNull(k, old, r.notNullName), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", k, r.nn))
 		}
 		if r.col.Default != "" {
 			up = append(up, alter("DROP DEFAULT"))

@@ -121,7 +121,7 @@ func columnDefinition(c *schema.Column) string {
 		s += " DEFAULT " + c.Default
 	}
 	if c.NotNull {
-		s += " NOT NULL"
+		s += notNullClause(c)
 	}
 	return s
 }
@@ -258,6 +258,11 @@ func alterTable(from, to *schema.Table) []string {
 		if from.PartitionOf != "" {
 			sql = append(sql, fmt.Sprintf("ALTER TABLE %s DETACH PARTITION %s;", from.PartitionOf, k))
 		}
+		if diff.Reattached(from, to) {
+			// PostgreSQL 18: detached, the NOT NULL constraints are the
+			// table's own and can take the names of the target.
+			sql = append(sql, notNullRenames(from, to)...)
+		}
 		if to.PartitionOf != "" {
 			sql = append(sql, fmt.Sprintf("ALTER TABLE %s ATTACH PARTITION %s %s;", to.PartitionOf, k, to.PartitionBound))
 		}
@@ -354,7 +359,7 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	// NOT NULL) and DROP NOT NULL after DROP IDENTITY (an identity column's
 	// NOT NULL cannot be dropped): "ALTER TABLE", ADD GENERATED / DROP IDENTITY.
 	if !from.NotNull && to.NotNull {
-		sql = append(sql, alter+"SET NOT NULL;")
+		sql = append(sql, b.setNotNull(k, name, to.NotNullName))
 	}
 	switch {
 	case from.Identity == "" && to.Identity != "":
@@ -381,6 +386,9 @@ func (b *builder) alterColumn(c *diff.AlterColumn) rendered {
 	}
 	if from.NotNull && !to.NotNull {
 		sql = append(sql, alter+"DROP NOT NULL;")
+	}
+	if from.NotNull && to.NotNull {
+		sql = append(sql, renameNotNull(k, from.NotNullName, to.NotNullName)...)
 	}
 	sql = append(sql, columnSettings(k, to, from)...)
 	r.sql = sql

@@ -197,6 +197,13 @@ func (in *introspector) readColumns(ctx context.Context) error {
 	if in.ver >= 140000 {
 		compression = "a.attcompression::text"
 	}
+	// PostgreSQL 18 keeps every table NOT NULL as a named pg_constraint
+	// row (contype 'n', one column in conkey); older majors have no name.
+	notNullName := "''"
+	if in.ver >= 180000 {
+		notNullName = `coalesce((SELECT nc.conname FROM pg_constraint nc
+          WHERE nc.conrelid = a.attrelid AND nc.contype = 'n' AND nc.conkey[1] = a.attnum LIMIT 1), '')`
+	}
 	err := in.query(ctx, `
 SELECT a.attrelid, a.attnum::int2, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attislocal,
        coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), coalesce(ad.oid, 0), a.attidentity::text, a.attgenerated::text,
@@ -206,7 +213,8 @@ SELECT a.attrelid, a.attnum::int2, a.attname, format_type(a.atttypid, a.atttypmo
        coalesce(a.attoptions, '{}'::text[]), coalesce(a.attstattarget::int, -1),
        (CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text ELSE '' END),
        (CASE WHEN a.attstorage <> t.typstorage THEN t.typstorage::text ELSE '' END),
-       `+compression+`, coalesce(d.description, ''), `+aclSQL("a.attacl", "", "c.relowner")+`
+       `+compression+`, coalesce(d.description, ''), `+aclSQL("a.attacl", "", "c.relowner")+`,
+       `+notNullName+`
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -227,8 +235,11 @@ ORDER BY a.attrelid, a.attnum`,
 				attCollName string
 			)
 			if err := r.Scan(&rel, &attnum, &col.Name, &col.Type, &col.NotNull, &local, &def, &adoid, &ident, &gen,
-				&col.Collation, &col.Options, &col.Statistics, &col.Storage, &col.TypeStorage, &col.Compression, &col.Comment, &col.ACL); err != nil {
+				&col.Collation, &col.Options, &col.Statistics, &col.Storage, &col.TypeStorage, &col.Compression, &col.Comment, &col.ACL, &col.NotNullName); err != nil {
 				return err
+			}
+			if !col.NotNull {
+				col.NotNullName = ""
 			}
 			if in.isExtMember(classPgClass, rel) {
 				return nil
@@ -309,8 +320,9 @@ ORDER BY a.attrelid, a.attnum`,
 func (in *introspector) readConstraints(ctx context.Context) error {
 	// NOT NULL constraints (contype 'n': domains on PG 17+, tables on
 	// PG 18+, named <table>_<column>_not_null by default) are modeled by
-	// Column.NotNull and Type.NotNull, as on older majors, so a model does
-	// not depend on the major and a plan never says NOT NULL twice.
+	// Column.NotNull and Type.NotNull, as on older majors, so a plan never
+	// says NOT NULL twice; a table's NOT NULL name is Column.NotNullName
+	// (readColumns).
 	// Constraint triggers (contype 't') are modeled as triggers.
 	return in.query(ctx, `
 SELECT co.oid, co.conname, co.contype::text, co.conrelid, co.contypid, pg_get_constraintdef(co.oid), co.convalidated,

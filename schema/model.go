@@ -282,6 +282,13 @@ type Column struct {
 	// "public.mood", "timestamp with time zone", "integer[]".
 	Type    string
 	NotNull bool
+	// NotNullName is the name of the column's NOT NULL constraint (the
+	// pg_constraint row of contype 'n' on PostgreSQL 18+, e.g.
+	// "t_c_not_null"), or "" when NotNull is false or the model was read
+	// from an older major (where NOT NULL has no name) or from a file
+	// without a server. A model from 18 and one from an older major are
+	// never different in it (diff compares it only when both are set).
+	NotNullName string
 	// Default is pg_get_expr(adbin) for a default (not for a generated column), or "".
 	Default string
 	// Identity is attidentity: "" none, "a" ALWAYS, "d" BY DEFAULT.

@@ -33,6 +33,7 @@ const (
 	AddUniqueUsingIndex         Kind = "add-unique-using-index"        // UNIQUE / PRIMARY KEY USING INDEX
 	AddExclusion                Kind = "add-exclusion"                 //
 	DropConstraint              Kind = "drop-constraint"               //
+	RenameConstraint            Kind = "rename-constraint"             // e.g. a NOT NULL constraint's name (18+)
 	CreateIndex                 Kind = "create-index"                  //
 	CreateIndexConcurrently     Kind = "create-index-concurrently"     //
 	DropIndex                   Kind = "drop-index"                    //
@@ -237,6 +238,9 @@ var table = []Fact{
 	{Kind: DropConstraint, Statement: "ALTER TABLE … DROP CONSTRAINT", Lock: AccessExclusive,
 		Safe: "catalog-only (a foreign key also takes ACCESS EXCLUSIVE on the referenced table)", Doc: docAlterTable, Measured: "I9",
 		Probe: &Probe{Setup: "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0)", SQL: "ALTER TABLE t DROP CONSTRAINT t_a_pos"}},
+	{Kind: RenameConstraint, Statement: "ALTER TABLE … RENAME CONSTRAINT", Lock: AccessExclusive,
+		Safe: "catalog-only", Doc: docAlterTable, Measured: "I9",
+		Probe: &Probe{Setup: "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0)", SQL: "ALTER TABLE t RENAME CONSTRAINT t_a_pos TO t_a_positive"}},
 	{Kind: CreateIndex, Statement: "CREATE INDEX", Lock: Share, Scan: true,
 		Safe: "CREATE INDEX CONCURRENTLY in a file of its own", Doc: docCreateIndex, Measured: "I1",
 		Probe: &Probe{SQL: "CREATE INDEX t_a_idx ON t (a)"}},

@@ -1,0 +1,2 @@
+CREATE TABLE public.items (id integer PRIMARY KEY, name text NOT NULL);
+INSERT INTO public.items VALUES (1, 'one');

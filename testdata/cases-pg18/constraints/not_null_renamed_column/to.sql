@@ -1,0 +1,3 @@
+CREATE TABLE public.items (id integer PRIMARY KEY,
+  title text NOT NULL -- pgshift:renamed-from name
+);
