@@ -341,7 +341,7 @@ that database only (no dev server).`,
 			if err != nil {
 				return err
 			}
-			tm.load("source", r, t0)
+			tm.load("source", r, time.Since(t0))
 			empty, err := emptyModelOf(ctx, src)
 			if err != nil {
 				return err

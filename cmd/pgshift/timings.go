@@ -27,8 +27,9 @@ func (t timer) print(phase string, d time.Duration) {
 // since prints the time elapsed since start for phase.
 func (t timer) since(phase string, start time.Time) { t.print(phase, time.Since(start)) }
 
-// load prints the phases of loading one side (from, to, source).
-func (t timer) load(side string, r *schema.LoadResult, start time.Time) {
+// load prints the phases of loading one side (from, to, source) that took
+// total.
+func (t timer) load(side string, r *schema.LoadResult, total time.Duration) {
 	if !t.on || r == nil {
 		return
 	}
@@ -37,7 +38,7 @@ func (t timer) load(side string, r *schema.LoadResult, start time.Time) {
 		t.print(side+".load", r.Timings.Exec)
 	}
 	t.print(side+".introspect", r.Timings.Introspect)
-	t.since(side+".total", start)
+	t.print(side+".total", total)
 }
 
 // diff times diff.Compare on its own: planner.Build runs it again, so the
