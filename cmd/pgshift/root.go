@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
@@ -342,7 +341,7 @@ that database only (no dev server).`,
 				return err
 			}
 			tm.load("source", r, time.Since(t0))
-			empty, err := emptyModelOf(ctx, src)
+			empty, err := schema.EmptyModelURL(ctx, src)
 			if err != nil {
 				return err
 			}
@@ -368,18 +367,6 @@ that database only (no dev server).`,
 	sf.register(cmd, "")
 	_ = cmd.Flags().MarkHidden("dev-url") // accepted, not needed: inspect uses no dev server
 	return cmd
-}
-
-// emptyModelOf is the model of a fresh database on the server of src (a
-// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadURL
-// reads them).
-func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
-	conn, err := pgx.Connect(ctx, schema.CleanURL(src))
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", schema.ServerAddr(src), err)
-	}
-	defer conn.Close(context.Background())
-	return schema.EmptyModelOf(ctx, conn)
 }
 
 // planSources loads both sides of f and plans from -> to; load notes,

@@ -36,6 +36,8 @@ func (t timer) load(side string, r *schema.LoadResult, total time.Duration) {
 	if r.Timings.Parse > 0 || r.Timings.Exec > 0 {
 		t.print(side+".parse", r.Timings.Parse)
 		t.print(side+".load", r.Timings.Exec)
+		t.print(side+".scratch_create", r.Timings.CreateScratch)
+		t.print(side+".scratch_drop", r.Timings.DropScratch)
 	}
 	t.print(side+".introspect", r.Timings.Introspect)
 	t.print(side+".total", total)

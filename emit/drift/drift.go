@@ -245,7 +245,9 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	rep.Rollouts = Rollouts(live.Schema)
 
 	// The unified diff of both schemas as SQL.
-	empty, err := schema.EmptyFrom(ctx, o.DevURL)
+	// The empty baseline is a model (schema.EmptyModel), not a scratch
+	// database: no CREATE and DROP DATABASE in the wait.
+	empty, err := schema.EmptyModelURL(ctx, o.DevURL)
 	if err != nil {
 		return nil, err
 	}
