@@ -118,9 +118,10 @@ func offlineWarnings(r *offline.OfflineResult) []string {
 
 // loadSides loads --from and --to: offline when asked (or when both are
 // files and neither a dev server nor server binaries are available), else
-// through the dev server (provisioned on demand). done stops a provisioned
+// through the dev server (provisioned on demand); pr reports each side's
+// start and end. done stops a provisioned
 // dev server and must always be called.
-func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.LoadResult, done func(), err error) {
+func loadSides(ctx context.Context, e env, f sourceFlags, pr progress) (from, to *schema.LoadResult, done func(), err error) {
 	dev := newDevSource(e, f.dev)
 	done = dev.Close
 	fromSrc, err := source.Parse(f.from)
@@ -152,10 +153,12 @@ func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.Load
 		var warnings [2][]string
 		for i, side := range sides {
 			g.Go(func(ctx context.Context) error {
+				pr.printf("%s: reading %s offline", side.flag, redact(side.src.Arg))
 				r, err := side.src.LoadOffline(ctx)
 				if err != nil {
 					return sideError(side.flag, err)
 				}
+				pr.printf("%s: read: %d tables", side.flag, len(r.Schema.Tables))
 				warnings[i] = offlineWarnings(r)
 				res[i] = &schema.LoadResult{Schema: r.Schema, Notes: append([]string(nil), r.Notes...)}
 				return nil
@@ -181,10 +184,12 @@ func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.Load
 	for i, side := range sides {
 		g.Go(func(ctx context.Context) error {
 			start := time.Now()
+			pr.printf("%s: %s %s", side.flag, map[bool]string{true: "introspecting", false: "loading on the dev server and introspecting"}[side.src.Kind == source.URL], redact(side.src.Arg))
 			r, err := side.src.Load(ctx, dev.URL)
 			if err != nil {
 				return sideError(side.flag, err)
 			}
+			pr.printf("%s: done in %.1fs: %d tables", side.flag, time.Since(start).Seconds(), len(r.Schema.Tables))
 			res[i], took[i] = r, time.Since(start)
 			return nil
 		})

@@ -9,14 +9,16 @@ import (
 )
 
 // timer prints the duration of each phase of a run to stderr as
-// "-- timing: <phase> <seconds>s" when PGSHIFT_TIMINGS is set (bench/run.sh
+// "-- timing: <phase> <seconds>s" when PGSHIFT_TIMINGS is set or --timings is given (bench/run.sh
 // reads them); otherwise it does nothing.
 type timer struct {
 	e  env
 	on bool
 }
 
-func newTimer(e env) timer { return timer{e: e, on: e.getenv("PGSHIFT_TIMINGS") != ""} }
+func newTimer(e env) timer {
+	return timer{e: e, on: e.getenv("PGSHIFT_TIMINGS") != "" || (e.out != nil && e.out.timings)}
+}
 
 func (t timer) print(phase string, d time.Duration) {
 	if t.on {
