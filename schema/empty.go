@@ -43,3 +43,16 @@ func EmptyModelOf(ctx context.Context, conn *pgx.Conn) (*Schema, error) {
 	}
 	return EmptyModel(num, bootstrap), nil
 }
+
+// EmptyModelURL is EmptyModel for the server at connString (a URL or a
+// keyword/value string; "" means DATABASE_URL, then the PG* variables, as
+// LoadURL reads them): one connection and one query, no scratch database.
+// Errors name the server.
+func EmptyModelURL(ctx context.Context, connString string) (*Schema, error) {
+	conn, err := connect(ctx, "server", connString)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	return EmptyModelOf(ctx, conn)
+}

@@ -41,6 +41,9 @@ type LoadResult struct {
 // database included) and introspecting. Phases that did not run are zero.
 type LoadTimings struct {
 	Parse, Exec, Introspect time.Duration
+	// CreateScratch and DropScratch are the parts of Exec spent creating
+	// and dropping the scratch database.
+	CreateScratch, DropScratch time.Duration
 }
 
 // LoadURL introspects the database at u (a postgres:// or postgresql://
@@ -195,7 +198,7 @@ func LoadSQLFile(ctx context.Context, devURL, path string) (*LoadResult, error) 
 		}
 	}
 	owners := ownerClauses(path, exec)
-	err = withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+	err = withScratch(ctx, devURL, &res.Timings, func(admin *pgx.Conn, scratchURL string) error {
 		if err := newerSyntaxPossible(admin, exec); err != nil {
 			return err
 		}
@@ -268,7 +271,7 @@ func newerSyntaxPossible(admin *pgx.Conn, stmts []Statement) error {
 // creates only the model's own objects. The scratch database is dropped.
 func EmptyFrom(ctx context.Context, devURL string) (*Schema, error) {
 	var s *Schema
-	err := withScratch(ctx, devURL, func(_ *pgx.Conn, scratchURL string) error {
+	err := withScratch(ctx, devURL, nil, func(_ *pgx.Conn, scratchURL string) error {
 		conn, err := connect(ctx, "dev server", scratchURL)
 		if err != nil {
 			return err
@@ -288,8 +291,9 @@ func EmptyFrom(ctx context.Context, devURL string) (*Schema, error) {
 // connection string, and always drops the scratch database afterwards (on
 // a fresh connection with a background context, so that a cancelled ctx
 // still cleans up). The error of fn comes first; a failed drop is reported
-// when fn succeeded.
-func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, scratchURL string) error) (err error) {
+// when fn succeeded. tm, when not nil, gets the durations of the CREATE and
+// the DROP DATABASE.
+func withScratch(ctx context.Context, devURL string, tm *LoadTimings, fn func(admin *pgx.Conn, scratchURL string) error) (err error) {
 	admin, err := connect(ctx, "dev server", devURL)
 	if err != nil {
 		return err
@@ -302,12 +306,23 @@ func withScratch(ctx context.Context, devURL string, fn func(admin *pgx.Conn, sc
 		return err
 	}
 	ident := pgx.Identifier{name}.Sanitize()
+	// The default strategy (WAL_LOG from PostgreSQL 15 on) is kept: with
+	// FILE_COPY the CREATE forces two checkpoints, and CREATE plus DROP
+	// took 0.86 s against 0.57 s on PostgreSQL 15 (README "Performance").
+	t0 := time.Now()
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident+" TEMPLATE template0"); err != nil {
 		return fmt.Errorf("create scratch database on dev server %s: %w", ServerAddr(devURL), err)
 	}
+	if tm != nil {
+		tm.CreateScratch = time.Since(t0)
+	}
 	defer func() {
+		t0 := time.Now()
 		if derr := dropScratch(devURL, ident); derr != nil && err == nil {
 			err = derr
+		}
+		if tm != nil {
+			tm.DropScratch = time.Since(t0)
 		}
 	}()
 	scratchURL, err := withDatabase(admin.Config(), name)

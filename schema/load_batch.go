@@ -2,10 +2,12 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	pg_query "github.com/pganalyze/pg_query_go/v5"
 )
 
@@ -31,7 +33,7 @@ const (
 func execBatched(ctx context.Context, conn *pgx.Conn, path string, stmts []Statement) error {
 	for i := 0; i < len(stmts); {
 		if conn.PgConn().TxStatus() != 'I' || !batchable(stmts[i]) {
-			if err := ExecStatements(ctx, conn, path, stmts[i:i+1]); err != nil {
+			if err := ExecStatements(ctx, conn, path, stmts[i:i+1]); err != nil && !roleCreatedMeanwhile(conn, stmts[i], err) {
 				return err
 			}
 			i++
@@ -76,6 +78,16 @@ func execBatched(ctx context.Context, conn *pgx.Conn, path string, stmts []State
 		i = j
 	}
 	return nil
+}
+
+// roleCreatedMeanwhile reports whether err is st, a CREATE ROLE outside a
+// transaction block, failing because the role exists: skipExistingRoles
+// found it missing, and another load on the same dev server (the other side
+// of a diff, loaded at the same time) created it since. A sequential load
+// would have skipped the statement: so does this one.
+func roleCreatedMeanwhile(conn *pgx.Conn, st Statement, err error) bool {
+	var pe *pgconn.PgError
+	return st.Node.GetCreateRoleStmt() != nil && errors.As(err, &pe) && pe.Code == "42710" && conn.PgConn().TxStatus() == 'I'
 }
 
 // batchable reports whether st acts the same inside a multi-statement

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -75,5 +76,46 @@ func TestLoadSQLBatchedErrors(t *testing.T) {
 	}
 	if left := scratchLeft(t); len(left) > 0 {
 		t.Errorf("scratch databases left behind: %v", left)
+	}
+}
+
+// A CREATE ROLE whose role appeared after skipExistingRoles looked (the
+// other side of a diff, loaded at the same time, created it) is skipped, as
+// a sequential load would have skipped it; inside an explicit transaction
+// it cannot be, and stays an error.
+func TestExecBatchedRoleCreatedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	admin := pgtest.Connect(t, pgtest.AdminURL())
+	role := fmt.Sprintf("pgshift_meanwhile_%d", os.Getpid())
+	pgtest.Exec(t, admin, "CREATE ROLE "+role+" NOLOGIN")
+	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP ROLE IF EXISTS "+role) })
+	for _, tc := range []struct {
+		name, sql, want string
+	}{
+		{"outside a transaction", "CREATE ROLE " + role + ";\nCREATE TABLE after_role (a int);\n", ""},
+		{"inside a transaction", "BEGIN;\nCREATE ROLE " + role + ";\nCOMMIT;\n",
+			`:2:1: ERROR: role "` + role + `" already exists (SQLSTATE 42710)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn := pgtest.Connect(t, pgtest.NewDB(t))
+			stmts, err := SplitStatements("roles.sql", []byte(tc.sql))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = execBatched(ctx, conn, "roles.sql", stmts)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("execBatched: %v, want the existing role's CREATE ROLE skipped", err)
+				}
+				var n int
+				if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_class WHERE relname = 'after_role'").Scan(&n); err != nil || n != 1 {
+					t.Errorf("statement after the skipped CREATE ROLE not run: %d tables, %v", n, err)
+				}
+				return
+			}
+			if err == nil || err.Error() != "roles.sql"+tc.want {
+				t.Fatalf("error = %v\nwant    roles.sql%s", err, tc.want)
+			}
+		})
 	}
 }

@@ -131,7 +131,7 @@ func (d *MigrationDir) Load(ctx context.Context, devURL string, include func(*Mi
 	if table.Name == "" {
 		table.Name = runner.DefaultTable(d.Format)
 	}
-	err := withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+	err := withScratch(ctx, devURL, nil, func(admin *pgx.Conn, scratchURL string) error {
 		if err := stubRoles(ctx, admin, all, res); err != nil {
 			return err
 		}

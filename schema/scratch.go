@@ -33,7 +33,7 @@ func WithScratchSQL(ctx context.Context, devURL, name string, sql []byte, fn fun
 	if err != nil {
 		return err
 	}
-	return withScratch(ctx, devURL, func(admin *pgx.Conn, scratchURL string) error {
+	return withScratch(ctx, devURL, nil, func(admin *pgx.Conn, scratchURL string) error {
 		if err := newerSyntaxPossible(admin, stmts); err != nil {
 			return err
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/internal/devdb"
+	"github.com/pgshift/pgshift/internal/ordered"
 	"github.com/pgshift/pgshift/schema"
 	"github.com/pgshift/pgshift/schema/offline"
 	"github.com/pgshift/pgshift/schema/source"
@@ -33,11 +35,13 @@ func (d *devFlags) register(cmd *cobra.Command) {
 }
 
 // devSource hands out the dev server URL, provisioning a throw-away cluster
-// on first use when none is configured.
+// on first use when none is configured. URL may be called by both sides of
+// a diff at once: one cluster is started, the other caller waits for it.
 type devSource struct {
 	e      env
 	flags  devFlags
-	url    string // configured or provisioned
+	mu     sync.Mutex // guards url and server during URL
+	url    string     // configured or provisioned
 	server *devdb.Server
 }
 
@@ -62,6 +66,8 @@ func (d *devSource) binDir() (string, error) {
 // URL returns the dev server's connection string, starting a throw-away
 // cluster if needed.
 func (d *devSource) URL(ctx context.Context) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.url != "" {
 		return d.url, nil
 	}
@@ -112,9 +118,10 @@ func offlineWarnings(r *offline.OfflineResult) []string {
 
 // loadSides loads --from and --to: offline when asked (or when both are
 // files and neither a dev server nor server binaries are available), else
-// through the dev server (provisioned on demand). done stops a provisioned
+// through the dev server (provisioned on demand); pr reports each side's
+// start and end. done stops a provisioned
 // dev server and must always be called.
-func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.LoadResult, done func(), err error) {
+func loadSides(ctx context.Context, e env, f sourceFlags, pr progress) (from, to *schema.LoadResult, done func(), err error) {
 	dev := newDevSource(e, f.dev)
 	done = dev.Close
 	fromSrc, err := source.Parse(f.from)
@@ -133,35 +140,65 @@ func loadSides(ctx context.Context, e env, f sourceFlags) (from, to *schema.Load
 			fmt.Fprintf(e.stderr, "-- note: no dev database (--dev-url, $PGSHIFT_DEV_URL) and no PostgreSQL server binaries: comparing offline (%v)\n", berr)
 		}
 	}
+	sides := [2]struct {
+		flag string
+		src  source.Source
+	}{{"--from", fromSrc}, {"--to", toSrc}}
+	var res [2]*schema.LoadResult
+	// Both sides load at the same time (a database is introspected while
+	// the file is parsed and loaded); the error is the one loading them
+	// in order would give (package ordered): --from's when it fails.
+	g := ordered.New(ctx)
 	if offline {
-		var res [2]*schema.LoadResult
-		for i, side := range []struct {
-			flag string
-			src  source.Source
-		}{{"--from", fromSrc}, {"--to", toSrc}} {
-			r, err := side.src.LoadOffline(ctx)
-			if err != nil {
-				return nil, nil, done, sideError(side.flag, err)
+		var warnings [2][]string
+		for i, side := range sides {
+			g.Go(func(ctx context.Context) error {
+				pr.printf("%s: reading %s offline", side.flag, redact(side.src.Arg))
+				r, err := side.src.LoadOffline(ctx)
+				if err != nil {
+					return sideError(side.flag, err)
+				}
+				pr.printf("%s: read: %d tables", side.flag, len(r.Schema.Tables))
+				warnings[i] = offlineWarnings(r)
+				res[i] = &schema.LoadResult{Schema: r.Schema, Notes: append([]string(nil), r.Notes...)}
+				return nil
+			})
+		}
+		err := g.Wait()
+		// The warnings of the sides a sequential load would have read.
+		for i, ws := range warnings {
+			if res[i] == nil {
+				break
 			}
-			notes := append([]string(nil), r.Notes...)
-			for _, w := range offlineWarnings(r) {
+			for _, w := range ws {
 				fmt.Fprintf(e.stderr, "-- warning: %s\n", w)
 			}
-			res[i] = &schema.LoadResult{Schema: r.Schema, Notes: notes}
+		}
+		if err != nil {
+			return nil, nil, done, err
 		}
 		return res[0], res[1], done, nil
 	}
 	tm, t0 := newTimer(e), time.Now()
-	from, err = fromSrc.Load(ctx, dev.URL)
-	if err != nil {
-		return nil, nil, done, sideError("--from", err)
+	var took [2]time.Duration
+	for i, side := range sides {
+		g.Go(func(ctx context.Context) error {
+			start := time.Now()
+			pr.printf("%s: %s %s", side.flag, map[bool]string{true: "introspecting", false: "loading on the dev server and introspecting"}[side.src.Kind == source.URL], redact(side.src.Arg))
+			r, err := side.src.Load(ctx, dev.URL)
+			if err != nil {
+				return sideError(side.flag, err)
+			}
+			pr.printf("%s: done in %.1fs: %d tables", side.flag, time.Since(start).Seconds(), len(r.Schema.Tables))
+			res[i], took[i] = r, time.Since(start)
+			return nil
+		})
 	}
-	tm.load("from", from, t0)
-	t0 = time.Now()
-	to, err = toSrc.Load(ctx, dev.URL)
-	if err != nil {
-		return nil, nil, done, sideError("--to", err)
+	if err := g.Wait(); err != nil {
+		return nil, nil, done, err
 	}
-	tm.load("to", to, t0)
-	return from, to, done, nil
+	tm.load("from", res[0], took[0])
+	tm.load("to", res[1], took[1])
+	tm.since("sides", t0)
+	return res[0], res[1], done, nil
 }

@@ -39,7 +39,11 @@ func main() {
 	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		interactive = true
 	}
-	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stdin: os.Stdin, interactive: interactive})
+	stderrTerminal := false
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		stderrTerminal = true
+	}
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, stdin: os.Stdin, interactive: interactive, stderrTerminal: stderrTerminal})
 	stop()
 	os.Exit(code)
 }

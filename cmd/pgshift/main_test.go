@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/pgshift/pgshift/internal/pgtest"
 	"github.com/pgshift/pgshift/planner"
@@ -93,6 +96,34 @@ func TestDiffServerErrorHasPosition(t *testing.T) {
 	want := "pgshift: " + bad + `:2:25: ERROR: column "x" does not exist (SQLSTATE 42703)`
 	if r.code != 1 || !strings.HasPrefix(r.stderr, want) {
 		t.Errorf("got %+v, want exit 1 and %q", r, want)
+	}
+}
+
+// TestDiffSideErrorsInOrder: both sides load at the same time, and the
+// error reported is the one loading them in order gives: --from's when it
+// fails (even when --to fails sooner: its parse error comes before the
+// --from file has reached the server), else --to's.
+func TestDiffSideErrorsInOrder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	serverErr := writeFile(t, dir, "server.sql", "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT x FROM a;\n")
+	parseErr := writeFile(t, dir, "parse.sql", "CREATE TABLE b (id int,, x int);\n")
+	for _, tc := range []struct {
+		name, from, to, want string
+	}{
+		{"both fail, --to sooner", serverErr, parseErr, "pgshift: " + serverErr + `:2:25: ERROR: column "x" does not exist`},
+		{"only --to fails", exampleSchema, parseErr, "pgshift: " + parseErr + ":1:24: syntax error"},
+		{"--from unreachable", "postgres://127.0.0.1:1/x?connect_timeout=2", serverErr, "pgshift: --from: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := pgshift(t, devVars(), "diff", "--from", tc.from, "--to", tc.to)
+			if r.code != 1 || !strings.HasPrefix(r.stderr, tc.want) || strings.Count(r.stderr, "pgshift: ") != 1 {
+				t.Errorf("got %+v, want exit 1 and one error starting %q", r, tc.want)
+			}
+		})
+	}
+	if left := scratchLeft(t); len(left) > 0 {
+		t.Errorf("scratch databases left behind: %v", left)
 	}
 }
 
@@ -304,4 +335,21 @@ func TestInterruptAfterScratchDropped(t *testing.T) {
 			}
 		}
 	}
+}
+
+// scratchLeft lists the scratch databases of this process still on the
+// test server.
+func scratchLeft(t *testing.T) []string {
+	t.Helper()
+	c := pgtest.Connect(t, pgtest.AdminURL())
+	rows, err := c.Query(context.Background(), "SELECT datname FROM pg_database WHERE datname LIKE $1",
+		fmt.Sprintf("%s%d\\_%%", schema.ScratchPrefix, os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }

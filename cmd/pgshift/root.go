@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/pgshift/pgshift/emit"
@@ -34,6 +33,12 @@ type env struct {
 	// terminal); nil in tests.
 	stdin       io.Reader
 	interactive bool
+	// stderrTerminal is whether stderr is a terminal: progress is printed
+	// by default then (newProgress).
+	stderrTerminal bool
+	// out holds the root's --progress, --quiet and --timings flags (set by
+	// newRoot).
+	out *outputFlags
 	// afterPlan, when set (tests), is called once both sides are loaded,
 	// their scratch databases dropped and the plan built: the moment a
 	// Ctrl-C must still stop the run before anything is written.
@@ -97,6 +102,7 @@ func run(ctx context.Context, args []string, e env) (code int) {
 
 // newRoot builds the command tree for one run.
 func newRoot(e env) *cobra.Command {
+	e.out = &outputFlags{}
 	root := &cobra.Command{
 		Use:   "pgshift",
 		Short: "Declarative PostgreSQL schema migration planner",
@@ -110,6 +116,7 @@ in the server's own normal form.`,
 	}
 	var cf configFlags
 	cf.register(root)
+	e.out.register(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd, e, cf) }
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -364,13 +371,15 @@ that database only (no dev server).`,
 			}
 			// The baseline is the model of a fresh database of the
 			// source's server (schema.EmptyModel): no dev server needed.
-			tm, t0 := newTimer(e), time.Now()
+			tm, t0, pr := newTimer(e), time.Now(), newProgress(e)
+			pr.printf("introspecting %s", redact(firstNonEmpty(src, "the database of the PG* variables")))
 			r, err := source.LoadArg(ctx, src, "")
 			if err != nil {
 				return err
 			}
-			tm.load("source", r, t0)
-			empty, err := emptyModelOf(ctx, src)
+			tm.load("source", r, time.Since(t0))
+			pr.printf("introspected: %d tables", len(r.Schema.Tables))
+			empty, err := schema.EmptyModelURL(ctx, src)
 			if err != nil {
 				return err
 			}
@@ -381,6 +390,7 @@ that database only (no dev server).`,
 				return fmt.Errorf("plan: %w", err)
 			}
 			tm.since("plan", t0)
+			pr.printf("planned: %d steps", len(plan.Steps))
 			report(e, append(r.Notes, scopeNotes...), r.Schema.Unmanaged, plan.Notes)
 			t0 = time.Now()
 			sql := emit.SQL(plan)
@@ -398,18 +408,6 @@ that database only (no dev server).`,
 	return cmd
 }
 
-// emptyModelOf is the model of a fresh database on the server of src (a
-// URL, or "" for DATABASE_URL / the PG* variables as schema.LoadURL
-// reads them).
-func emptyModelOf(ctx context.Context, src string) (*schema.Schema, error) {
-	conn, err := pgx.Connect(ctx, schema.CleanURL(src))
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", schema.ServerAddr(src), err)
-	}
-	defer conn.Close(context.Background())
-	return schema.EmptyModelOf(ctx, conn)
-}
-
 // planSources loads both sides of f and plans from -> to; load notes,
 // unmanaged objects and plan notes go to stderr.
 func planSources(ctx context.Context, e env, f sourceFlags) (*planner.Plan, error) {
@@ -423,12 +421,14 @@ func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan,
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	from, to, done, err := loadSides(ctx, e, f)
+	pr := newProgress(e)
+	from, to, done, err := loadSides(ctx, e, f, pr)
 	defer done()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	scopeNotes := applyFilter(flt, from.Schema, to.Schema)
+	pr.printf("planning")
 	tm, t0 := newTimer(e), time.Now()
 	tm.diff(from.Schema, to.Schema)
 	if err := checkVersions(f, from.Schema, to.Schema); err != nil {
@@ -447,6 +447,7 @@ func planSourceModels(ctx context.Context, e env, f sourceFlags) (*planner.Plan,
 	if e.editPlan != nil {
 		e.editPlan(plan)
 	}
+	pr.printf("planned: %d steps", len(plan.Steps))
 	if err := noteOwnerRoles(ctx, f.from, plan); err != nil {
 		return nil, nil, nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/pgshift/pgshift/emit"
+	"github.com/pgshift/pgshift/internal/ordered"
 	"github.com/pgshift/pgshift/internal/runner"
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
@@ -142,8 +143,36 @@ func PlanOptions() planner.Options {
 func Check(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Version: emit.ReportVersion, Database: o.Database, Dir: o.Dir, Schema: o.SchemaFile,
 		Drift: []Change{}, InvalidIndexes: []InvalidIndex{}, Rollouts: []Rollout{}, Notes: []string{}}
-	live, err := source.LoadArg(ctx, o.DBURL, "")
-	if err != nil {
+	// Three independent reads run at the same time: the live database's
+	// introspection, the migrations (version table, then the replay) and
+	// the desired schema file. The error is the one reading them in this
+	// order gives (package ordered).
+	var live, desired *schema.LoadResult
+	var expected, full *schema.Schema
+	var md *schema.MigrationDir
+	var state *runner.State
+	g := ordered.New(ctx)
+	g.Go(func(ctx context.Context) (err error) {
+		live, err = source.LoadArg(ctx, o.DBURL, "")
+		return err
+	})
+	if o.Dir != "" {
+		g.Go(func(ctx context.Context) (err error) {
+			md, state, expected, full, err = readMigrations(ctx, o, rep)
+			return err
+		})
+	}
+	if o.SchemaFile != "" {
+		g.Go(func(ctx context.Context) (err error) {
+			desired, err = source.LoadArg(ctx, o.SchemaFile, o.DevURL)
+			var pe *schema.PosError
+			if err != nil && !errors.As(err, &pe) {
+				err = fmt.Errorf("--schema: %w", err)
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	var scopeNotes []string
@@ -153,58 +182,13 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	filter(live.Schema)
-	var expected *schema.Schema
-	var md *schema.MigrationDir
-	var state *runner.State
-	if o.Dir != "" {
-		unlisted, err := emit.CheckSum(o.Dir)
-		if err != nil {
-			return nil, err
-		}
-		if o.SumNotes != nil {
-			rep.Notes = append(rep.Notes, o.SumNotes(o.Dir, unlisted)...)
-		} else {
-			for _, u := range unlisted {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(o.Dir, u), emit.SumFile))
-			}
-		}
-		md, err = schema.ReadMigrationDir(o.Dir, o.DirFormat)
-		if err != nil {
-			return nil, err
-		}
-		md.SearchPath = runner.SearchPath(o.DBURL)
-		state, err = readState(ctx, o.DBURL, o.Table, md.Format)
-		if err != nil {
-			return nil, err
-		}
-		if md.Format == "" {
-			md.Format = state.Format
-		}
+	if md != nil {
 		if state.Table.Name != "" {
-			md.Table = state.Table
 			schema.DropRunnerTable(live.Schema, state.Table.Schema, state.Table.Name)
-		} else if md.Format != "" {
-			if md.Table, err = runner.TableFor(md.Format, o.DBURL, o.Table); err != nil {
-				return nil, err
-			}
-			rep.Notes = append(rep.Notes, "no migrations table found in the database: no migration counts as applied")
-		}
-		rep.Migrations = compare(state, md)
-		expected, err = replayApplied(ctx, o, md, state, rep)
-		if err != nil {
-			return nil, err
 		}
 		filter(expected)
 	}
-	if o.SchemaFile != "" {
-		desired, err := source.LoadArg(ctx, o.SchemaFile, o.DevURL)
-		if err != nil {
-			var pe *schema.PosError
-			if errors.As(err, &pe) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("--schema: %w", err)
-		}
+	if desired != nil {
 		rep.Notes = append(rep.Notes, desired.Notes...)
 		filter(desired.Schema)
 		if state != nil && state.Table.Name != "" {
@@ -215,14 +199,10 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		if md == nil {
 			expected = desired.Schema
 		} else {
-			full := expected
-			if len(rep.Migrations.Pending) > 0 || len(rep.Migrations.OutOfOrder) > 0 {
-				r, err := md.Load(ctx, o.DevURL, nil)
-				if err != nil {
-					return nil, fmt.Errorf("replay migrations: %w", err)
-				}
-				full = r.Schema
+			if full != nil {
 				filter(full)
+			} else {
+				full = expected
 			}
 			p, err := planner.Build(full, desired.Schema, PlanOptions())
 			if err != nil {
@@ -265,7 +245,9 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 	rep.Rollouts = Rollouts(live.Schema)
 
 	// The unified diff of both schemas as SQL.
-	empty, err := schema.EmptyFrom(ctx, o.DevURL)
+	// The empty baseline is a model (schema.EmptyModel), not a scratch
+	// database: no CREATE and DROP DATABASE in the wait.
+	empty, err := schema.EmptyModelURL(ctx, o.DevURL)
 	if err != nil {
 		return nil, err
 	}
@@ -298,6 +280,59 @@ func Check(ctx context.Context, o Options) (*Report, error) {
 		rep.Status = "drift"
 	}
 	return rep, nil
+}
+
+// readMigrations reads the migrations directory of o (its pgshift.sum
+// checked, notes in rep), the runner's version table in the live database,
+// and replays the applied migrations on the dev server: expected is their
+// schema. With a desired schema file and migrations not applied yet
+// (pending, out of order), full is the schema of all of them, else nil.
+// rep.Migrations is set; rep is not touched by the other reads of Check.
+func readMigrations(ctx context.Context, o Options, rep *Report) (md *schema.MigrationDir, state *runner.State, expected, full *schema.Schema, err error) {
+	unlisted, err := emit.CheckSum(o.Dir)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if o.SumNotes != nil {
+		rep.Notes = append(rep.Notes, o.SumNotes(o.Dir, unlisted)...)
+	} else {
+		for _, u := range unlisted {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s is not in %s", filepath.Join(o.Dir, u), emit.SumFile))
+		}
+	}
+	md, err = schema.ReadMigrationDir(o.Dir, o.DirFormat)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	md.SearchPath = runner.SearchPath(o.DBURL)
+	state, err = readState(ctx, o.DBURL, o.Table, md.Format)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if md.Format == "" {
+		md.Format = state.Format
+	}
+	if state.Table.Name != "" {
+		md.Table = state.Table
+	} else if md.Format != "" {
+		if md.Table, err = runner.TableFor(md.Format, o.DBURL, o.Table); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		rep.Notes = append(rep.Notes, "no migrations table found in the database: no migration counts as applied")
+	}
+	rep.Migrations = compare(state, md)
+	expected, err = replayApplied(ctx, o, md, state, rep)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if o.SchemaFile != "" && (len(rep.Migrations.Pending) > 0 || len(rep.Migrations.OutOfOrder) > 0) {
+		r, err := md.Load(ctx, o.DevURL, nil)
+		if err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("replay migrations: %w", err)
+		}
+		full = r.Schema
+	}
+	return md, state, expected, full, nil
 }
 
 // replayApplied replays the applied migrations. A dirty version (the
