@@ -160,6 +160,7 @@ func runAction(t *testing.T, api string, inputs map[string]string) actionRun {
 }
 
 func TestAction(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Skip("jq not installed (GitHub's runners have it)")
 	}

@@ -28,6 +28,7 @@ func writeSQL(t *testing.T, name, src string) string {
 // UPDATE TO the old version has no path on the server (hstore ships
 // upgrade scripts only) — which the test shows by running the down.
 func TestExtensionVersionChangeIsIrreversible(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbA := loadDB(t, writeSQL(t, "from.sql", "CREATE EXTENSION hstore VERSION '1.7';"))
 	dbB := loadDB(t, writeSQL(t, "to.sql", "CREATE EXTENSION hstore VERSION '1.8';"))
@@ -78,6 +79,7 @@ func applyUpDown(t *testing.T, db string, plan *planner.Plan) {
 // and the plan must neither add a second users_pkey ("already exists") nor
 // drop NOT NULL of the old key's column. Both are listed as not planned.
 func TestSkippedDropTakesItsDependents(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := loadDB(t, writeSQL(t, "from.sql", `
 CREATE TABLE public.users (id int PRIMARY KEY, name text);
@@ -118,6 +120,7 @@ CREATE TABLE public.users (id int, uid bigint PRIMARY KEY, name text);`))
 // ALTER COLUMN TYPE, not a dependency cycle; with rows, up and down apply
 // and keep the values.
 func TestDeclaredRenameWithTypeChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := loadDB(t, writeSQL(t, "from.sql", `
 CREATE TABLE public.users (id int PRIMARY KEY, username varchar(100));
@@ -160,6 +163,7 @@ CREATE TABLE public.users (
 // a quote. Loaded on the dev server and offline, planned in safe mode,
 // applied to a table with rows, and reversed.
 func TestRenameAnnotationForms(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tests := []struct {
 		name, from, to, newCol string

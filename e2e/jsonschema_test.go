@@ -180,6 +180,7 @@ func (val *jsonSchemaValidator) check(s map[string]any, v any, ptr string) {
 // TestJSONSchemaValidator shows the validator rejects what it must (so the
 // report tests using it can fail).
 func TestJSONSchemaValidator(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	schemaPath := filepath.Join(dir, "s.json")
 	src := `{"$defs":{"n":{"type":"integer","minimum":1}},"type":"object","required":["version","items"],

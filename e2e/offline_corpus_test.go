@@ -22,6 +22,9 @@ func TestOfflineParityCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus tests are slow; skipped in -short mode")
 	}
+	// Runs beside the other parallel tests (the round-trip cases), not
+	// before all of them.
+	t.Parallel()
 	loadSh, entries := corpusEntries(t)
 	var names []string
 	for _, e := range entries {

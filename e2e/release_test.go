@@ -14,6 +14,9 @@ func TestMakeBuildStampsVersion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
+	// Runs beside the other parallel tests (the round-trip cases), not
+	// before all of them.
+	t.Parallel()
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make not installed")
 	}

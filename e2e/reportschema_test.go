@@ -33,6 +33,7 @@ func pgshiftOut(t *testing.T, args ...string) (int, []byte) {
 // TestReportSchemas validates real --format json output of diff, drift and
 // lint against the JSON Schemas in emit/jsonschema.
 func TestReportSchemas(t *testing.T) {
+	t.Parallel()
 	root := repoRoot(t)
 	schemaFile := func(name string) string { return filepath.Join(root, "emit/jsonschema", name+".schema.json") }
 	check := func(t *testing.T, name string, out []byte) {

@@ -80,6 +80,7 @@ func withParams(u, params string) string {
 }
 
 func TestGooseLowerCaseAnnotations(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_items.sql": "-- +goose up\nCREATE TABLE public.items (id int PRIMARY KEY, name text);\n-- +goose down\nDROP TABLE public.items;\n",
 		"2_idx.sql":   "-- +goose no transaction\n-- +goose up\nCREATE INDEX CONCURRENTLY items_name_idx ON public.items (name);\n-- +goose down\nDROP INDEX CONCURRENTLY public.items_name_idx;\n",
@@ -98,6 +99,7 @@ func TestGooseLowerCaseAnnotations(t *testing.T) {
 }
 
 func TestVersionTableCreatedFirst(t *testing.T) {
+	t.Parallel()
 	// golang-migrate: a migration that alters the runner's own table.
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql":   "CREATE TABLE public.users (id int PRIMARY KEY);\nGRANT SELECT ON public.schema_migrations TO PUBLIC;\nCOMMENT ON TABLE public.schema_migrations IS 'versions';\n",
@@ -128,6 +130,7 @@ func TestVersionTableCreatedFirst(t *testing.T) {
 }
 
 func TestDriftURLParameters(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{
 		"1_init.up.sql":   "CREATE TABLE accounts (id int PRIMARY KEY, email text);\n",
 		"1_init.down.sql": "DROP TABLE accounts;\n",
@@ -168,6 +171,7 @@ func TestDriftURLParameters(t *testing.T) {
 }
 
 func TestGooseGoMigrationReported(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.sql": "-- +goose Up\nCREATE TABLE public.users (id int PRIMARY KEY);\n-- +goose Down\nDROP TABLE public.users;\n",
 	})
@@ -188,6 +192,7 @@ func TestGooseGoMigrationReported(t *testing.T) {
 }
 
 func TestDirtyVersionIsDrift(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql":   "CREATE TABLE public.users (id int PRIMARY KEY, name text);\n",
 		"1_init.down.sql": "DROP TABLE public.users;\n",
@@ -205,6 +210,7 @@ func TestDirtyVersionIsDrift(t *testing.T) {
 }
 
 func TestOutOfOrderFile(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{emit.FormatGolangMigrate, emit.FormatGoose} {
 		t.Run(format, func(t *testing.T) {
 			name := func(v, n string) (string, string) {
@@ -252,6 +258,7 @@ func TestOutOfOrderFile(t *testing.T) {
 }
 
 func TestReplayErrorAtStatementLine(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql": "CREATE TABLE public.t (id int PRIMARY KEY);\nINSERT INTO public.t VALUES (1);\n\nINSERT INTO public.t VALUES (1);\n",
 	})
@@ -262,6 +269,7 @@ func TestReplayErrorAtStatementLine(t *testing.T) {
 }
 
 func TestGenerateFollowsNumbering(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		format string
 		files  map[string]string
@@ -308,6 +316,7 @@ func TestGenerateFollowsNumbering(t *testing.T) {
 }
 
 func TestRefusedLikeTheRunner(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, format string
 		files        map[string]string
@@ -339,6 +348,7 @@ func TestRefusedLikeTheRunner(t *testing.T) {
 }
 
 func TestConcurrentGenerate(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql": "CREATE TABLE public.t (id int PRIMARY KEY);\n", "1_init.down.sql": "DROP TABLE public.t;\n",
 	})
@@ -375,6 +385,7 @@ func TestConcurrentGenerate(t *testing.T) {
 }
 
 func TestDriftGitHubGrouped(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql": "CREATE TABLE public.t (id int PRIMARY KEY);\n", "1_init.down.sql": "DROP TABLE public.t;\n",
 	})
@@ -401,6 +412,7 @@ func TestDriftGitHubGrouped(t *testing.T) {
 }
 
 func TestDriftColumnOrderOnly(t *testing.T) {
+	t.Parallel()
 	dir := migDir(t, map[string]string{
 		"1_init.up.sql": "CREATE TABLE public.t (id int PRIMARY KEY, a text, b text);\n", "1_init.down.sql": "DROP TABLE public.t;\n",
 	})
