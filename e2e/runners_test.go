@@ -76,6 +76,9 @@ func toolPath(t *testing.T, name string) string {
 			return p
 		}
 	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s not installed in CI: .ci/run installs it with .ci/install-runners", name)
+	}
 	t.Skipf("%s not installed: run .ci/install-runners (installs golang-migrate, goose and dbmate into .tools/bin) or set PGSHIFT_TOOLS", name)
 	return ""
 }

@@ -102,9 +102,10 @@ func TestDiffServerErrorHasPosition(t *testing.T) {
 // TestDiffSideErrorsInOrder: both sides load at the same time, and the
 // error reported is the one loading them in order gives: --from's when it
 // fails (even when --to fails sooner: its parse error comes before the
-// --from file has reached the server), else --to's.
+// --from file has reached the server), else --to's. It runs before the
+// parallel tests (no t.Parallel): its check that no scratch database of this
+// process is left would otherwise see theirs.
 func TestDiffSideErrorsInOrder(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	serverErr := writeFile(t, dir, "server.sql", "CREATE TABLE a (id int);\nCREATE VIEW v AS SELECT x FROM a;\n")
 	parseErr := writeFile(t, dir, "parse.sql", "CREATE TABLE b (id int,, x int);\n")

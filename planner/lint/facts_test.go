@@ -26,7 +26,7 @@ CREATE TABLE t (id integer PRIMARY KEY, a integer, pid integer, v varchar(10), b
 var lintOnly = []pgfacts.Kind{
 	pgfacts.CreateIndexConcurrently, pgfacts.DropIndexConcurrently, pgfacts.Reindex, pgfacts.ReindexConcurrently,
 	pgfacts.Cluster, pgfacts.Truncate, pgfacts.RefreshMatView, pgfacts.RefreshMatViewConcurrently, pgfacts.LockTable,
-	pgfacts.RenameTable, pgfacts.RenameIndex, pgfacts.RenameColumn, pgfacts.AttachPartition, pgfacts.DetachPartition,
+	pgfacts.RenameTable, pgfacts.RenameIndex, pgfacts.RenameColumn, pgfacts.RenameConstraint, pgfacts.AttachPartition, pgfacts.DetachPartition,
 	pgfacts.AddUniqueUsingIndex, pgfacts.SetNotNullProved, pgfacts.ClusterOn, pgfacts.Backfill,
 }
 

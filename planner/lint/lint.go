@@ -881,7 +881,9 @@ func (l *linter) rename(r *pg_query.RenameStmt) {
 			planner.HazardBackwardIncompatible)
 	case pg_query.ObjectType_OBJECT_INDEX:
 		l.take(rel, pgfacts.RenameIndex)
-	case pg_query.ObjectType_OBJECT_TABCONSTRAINT, pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW,
+	case pg_query.ObjectType_OBJECT_TABCONSTRAINT:
+		l.take(rel, pgfacts.RenameConstraint)
+	case pg_query.ObjectType_OBJECT_VIEW, pg_query.ObjectType_OBJECT_MATVIEW,
 		pg_query.ObjectType_OBJECT_TRIGGER, pg_query.ObjectType_OBJECT_POLICY:
 		l.take(rel, pgfacts.AlterTableOther)
 	}
