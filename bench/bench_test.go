@@ -278,10 +278,12 @@ func BenchmarkPlan(b *testing.B) {
 		})
 	}
 	// The plan `pgshift inspect` makes: an empty database to every object.
-	b.Run("synthetic10000-inspect", func(b *testing.B) {
-		p := models(b, "synthetic10000")
-		benchPlan(b, p.empty, p.from, planner.Options{Mode: planner.ModeDirect})
-	})
+	for _, name := range []string{"chado", "synthetic10000"} {
+		b.Run(name+"-inspect", func(b *testing.B) {
+			p := models(b, name)
+			benchPlan(b, p.empty, p.from, planner.Options{Mode: planner.ModeDirect})
+		})
+	}
 }
 
 func benchPlan(b *testing.B, from, to *schema.Schema, opts planner.Options) {

@@ -414,9 +414,11 @@ func (b *builder) depsOf(ch diff.Change) depInfo {
 	case *diff.AlterIndex:
 		d.sets = []string{schema.ID(schema.KindIndex, c.To.Key())}
 	case *diff.CreateView:
-		d.sets, d.needs = viewIDs(c.View), viewDeps(c.View)
+		d.sets = viewIDs(c.View)
+		d.needs = viewDeps(c.View, d.sets)
 	case *diff.DropView:
-		d.unsets, d.uses = viewIDs(c.View), viewDeps(c.View)
+		d.unsets = viewIDs(c.View)
+		d.uses = viewDeps(c.View, d.unsets)
 	case *diff.ReplaceView:
 		d.sets = []string{schema.ID(schema.KindView, c.To.Key())}
 		d.needs, d.uses = c.To.Deps, dropped(c.From.Deps, c.To.Deps)
@@ -564,24 +566,19 @@ func viewIDs(v *schema.View) []string {
 	return ids
 }
 
-func viewDeps(v *schema.View) []string {
-	own := map[string]bool{}
-	for _, id := range viewIDs(v) {
-		own[id] = true
-	}
-	var deps []string
-	for _, list := range [][]string{v.Deps} {
-		deps = append(deps, list...)
-	}
+// viewDeps is what view v, its indexes and triggers depend on, sorted,
+// without own (v's viewIDs).
+func viewDeps(v *schema.View, own []string) []string {
+	deps := slices.Clone(v.Deps)
 	for _, i := range v.Indexes {
 		deps = append(deps, i.Deps...)
 	}
 	for _, t := range v.Triggers {
 		deps = append(deps, t.Deps...)
 	}
-	deps = slices.DeleteFunc(deps, func(id string) bool { return own[id] })
 	sort.Strings(deps)
-	return slices.Compact(deps)
+	deps = slices.Compact(deps)
+	return slices.DeleteFunc(deps, func(id string) bool { return slices.Contains(own, id) })
 }
 
 // columnsOfType lists the IDs of the from model's table columns whose type

@@ -37,7 +37,7 @@ func (b *builder) objectMeta(id, comment, _ string, acl []string) []string {
 		sql = append(sql, b.comment(id, comment)...)
 	}
 	kind, _ := schema.SplitID(id)
-	def := defaultACL(kind, b.lookup(id))
+	def := defaultACL(kind)
 	if !slices.Equal(def, acl) && !(len(def) == 0 && len(acl) == 0) {
 		sql = append(sql, b.privileges(id, def, acl)...)
 	}
@@ -48,7 +48,7 @@ func (b *builder) objectMeta(id, comment, _ string, acl []string) []string {
 // CREATE, without the owner's own entries (PostgreSQL "Privileges", table
 // 5.2): EXECUTE for PUBLIC on functions and procedures, USAGE for PUBLIC on
 // types and domains, nothing on other objects.
-func defaultACL(kind string, e *entry) []string {
+func defaultACL(kind string) []string {
 	switch kind {
 	case schema.KindFunction:
 		return []string{"PUBLIC=EXECUTE"}
