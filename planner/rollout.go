@@ -72,6 +72,15 @@ func gone(target string) mark {
 	return mark{target: target, up: markVal{kind: markSkip}, down: markVal{kind: markPrev}}
 }
 
+// restoring is m for an object that stands in for another under its old
+// name (the old column a swap kept, a renamed table): the markers it
+// writes say which name and comment a plan from there gives back
+// (schema.RolloutMarker.Restores).
+func (m mark) restoring(name, comment string) mark {
+	m.restores, m.comment = name, comment
+	return m
+}
+
 func (s syncedColumn) trgTarget() string { return "TRIGGER " + s.trg + " ON " + s.table }
 func (s syncedColumn) fnTarget() string  { return "FUNCTION " + s.fn + "()" }
 func (s syncedColumn) nnTarget() string  { return "CONSTRAINT " + s.nn + " ON " + s.table }

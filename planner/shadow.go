@@ -179,7 +179,7 @@ func (b *builder) typeChangeRecipe(c *diff.AlterColumn) []part {
 		up:          append(sc.dropSync(), fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", k, old)),
 		facts:       b.partFacts(pgfacts.DropColumn, k),
 		phase:       phaseContract,
-		marks:       []mark{goneRestoring("COLUMN "+k+"."+old, from.Name, from.Comment), gone(sc.trgTarget()), gone(sc.fnTarget())},
+		marks:       []mark{gone("COLUMN "+k+"."+old).restoring(from.Name, from.Comment), gone(sc.trgTarget()), gone(sc.fnTarget())},
 	}
 	contract.facts.hazard(HazardIrreversible, "the down re-creates "+old+" and refills it in batches from "+col+"; values that do not fit "+from.Type+" fail")
 	contract.facts.hazard(HazardColumnOrder, fmt.Sprintf("dropping %s shifts the columns after it: positional INSERT and SELECT * by position see other columns; name the columns", old))
@@ -311,14 +311,6 @@ $pgshift$;`, fn, oldC, newC)
 		filter: fmt.Sprintf("%s IS DISTINCT FROM %s", oldC, newC),
 		nn:     schema.QuoteIdent(nnCheckName(t.Name, c.From.Name)), notNullName: c.From.NotNullName,
 	}, contract)...)
-}
-
-// goneRestoring is gone for the old column a swap kept: its down marker
-// says again which column it restores (schema.RolloutMarker.Restores).
-func goneRestoring(target, restores, comment string) mark {
-	m := gone(target)
-	m.restores, m.comment = restores, comment
-	return m
 }
 
 func withNotNull(c *schema.Column, nn bool) *schema.Column {

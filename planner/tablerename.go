@@ -129,11 +129,9 @@ func (b *builder) tableRenameRecipe(c *diff.RenameTable) []part {
 		facts:       b.partFacts(pgfacts.DropView, oldKey),
 		phase:       phaseContract,
 		before:      fmt.Sprintf("deploy application code that uses %s instead of %s (the view %s passes reads and writes through until this phase)", newKey, oldKey, oldKey),
-		marks:       []mark{unmark("TABLE "+newKey, target.Comment), gone("VIEW " + oldKey)},
+		// Its down marks the table as the expand did.
+		marks: []mark{unmark("TABLE "+newKey, target.Comment).restoring(c.From.Name, c.From.Comment), gone("VIEW " + oldKey)},
 	}
-	// The contract's down marks the table as the expand did: it restores
-	// the old name and comment (what a plan from there reads back).
-	contract.marks[0].restores, contract.marks[0].comment = c.From.Name, c.From.Comment
 	contract.facts.hazard(HazardBackwardIncompatible, "code that still uses "+oldKey+" breaks: deploy code that uses "+newKey+" first")
 	return []part{expand, contract}
 }
