@@ -9,7 +9,7 @@ package e2e
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,16 +65,8 @@ func runPgshift(t *testing.T, args ...string) (int, string, string) {
 	cmd.Env = append(os.Environ(), "GITHUB_STEP_SUMMARY=", "GITHUB_OUTPUT=", "DATABASE_URL=")
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, stdout.String(), stderr.String()
-	case errors.As(err, &ee):
-		return ee.ExitCode(), stdout.String(), stderr.String()
-	}
-	t.Fatalf("pgshift %v: %v", args, err)
-	return 0, "", ""
+	code := exitStatus(t, fmt.Sprintf("pgshift %v", args), cmd.Run())
+	return code, stdout.String(), stderr.String()
 }
 
 func TestBaselineWithRunners(t *testing.T) {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"os/user"
@@ -106,18 +105,10 @@ func TestDockerfileRuntime(t *testing.T) {
 		t.Fatalf("%s: %v\n%s", build, err, out)
 	}
 
-	dir := filepath.Join(work, "migrations")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, sql := range map[string]string{
+	dir := writeFiles(t, filepath.Join(work, "migrations"), map[string]string{
 		"001_init.up.sql":   "CREATE TABLE public.accounts (id bigint PRIMARY KEY, email text NOT NULL);\n",
 		"001_init.down.sql": "DROP TABLE public.accounts;\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(sql), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	db := pgtest.NewDB(t)
 	if err := newRunner(t, emit.FormatGolangMigrate, dir, db).up(); err != nil {
 		t.Fatal(err)
@@ -130,15 +121,8 @@ func TestDockerfileRuntime(t *testing.T) {
 		cmd.Dir = work
 		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + work, "PGSHIFT_PG_BIN=" + pgBin}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode(), out.String()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return 0, out.String()
+		out, err := cmd.CombinedOutput()
+		return exitStatus(t, "pgshift drift", err), string(out)
 	}
 	if code, out := drift(); code != 0 {
 		t.Fatalf("drift as %s with PGSHIFT_PG_BIN=%s, in sync: exit %d\n%s", d.user, pgBin, code, out)

@@ -60,15 +60,7 @@ func drift(t *testing.T, dbURL, dir string, extra ...string) (int, string) {
 	cmd := exec.CommandContext(ctx, pgshiftBinary(t), args...)
 	cmd.Env = append(os.Environ(), "GITHUB_STEP_SUMMARY=", "GITHUB_OUTPUT=")
 	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, string(out)
-	case errors.As(err, &ee):
-		return ee.ExitCode(), string(out)
-	}
-	t.Fatalf("pgshift drift: %v", err)
-	return 0, ""
+	return exitStatus(t, "pgshift drift", err), string(out)
 }
 
 const driftV1 = `

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,6 +22,22 @@ import (
 	"github.com/pgshift/pgshift/planner"
 	"github.com/pgshift/pgshift/schema"
 )
+
+// exitStatus is the exit status of a command that ended with err (0 for
+// nil, -1 for a signal); an error other than an exit (it did not start)
+// fails the test, naming what.
+func exitStatus(t *testing.T, what string, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	}
+	t.Fatalf("%s: %v", what, err)
+	return 0
+}
 
 // maxParallel caps how many cases (or corpus entries) run at once.
 const maxParallel = 4

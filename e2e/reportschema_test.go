@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,12 +23,7 @@ func pgshiftOut(t *testing.T, args ...string) (int, []byte) {
 	cmd := exec.CommandContext(ctx, pgshiftBinary(t), args...)
 	cmd.Env = append(os.Environ(), "GITHUB_STEP_SUMMARY=", "GITHUB_OUTPUT=")
 	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode(), out
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return 0, out
+	return exitStatus(t, fmt.Sprintf("pgshift %v", args), err), out
 }
 
 // TestReportSchemas validates real --format json output of diff, drift and

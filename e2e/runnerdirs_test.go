@@ -6,7 +6,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,21 +29,19 @@ func pgshiftEnv(t *testing.T, env []string, args ...string) (int, string) {
 	cmd := exec.CommandContext(ctx, pgshiftBinary(t), args...)
 	cmd.Env = append(append(os.Environ(), "GITHUB_STEP_SUMMARY=", "GITHUB_OUTPUT="), env...)
 	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, string(out)
-	case errors.As(err, &ee):
-		return ee.ExitCode(), string(out)
-	}
-	t.Fatalf("pgshift %v: %v", args, err)
-	return 0, ""
+	return exitStatus(t, fmt.Sprintf("pgshift %v", args), err), string(out)
 }
 
 // migDir writes files into a new directory and returns it.
 func migDir(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "migrations")
+	return writeFiles(t, filepath.Join(t.TempDir(), "migrations"), files)
+}
+
+// writeFiles creates dir (mode 0755) and writes files (name -> content,
+// mode 0644) into it; it returns dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) string {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
